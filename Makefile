@@ -1,0 +1,34 @@
+# tasi — make targets. `make demo` and `make test` are the two commands a fresh Debian
+# machine needs; both install their system packages first (scripts/install-deps.sh is
+# idempotent).
+GO        ?= go
+BIN       := bin/tasi
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+
+.PHONY: all deps build test demo bench lint clean
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/tasi
+
+test: deps
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+demo: build
+	./$(BIN) demo --dir demo
+
+bench: build
+	bash scripts/bench.sh
+
+lint: deps
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+
+clean:
+	rm -rf bin demo

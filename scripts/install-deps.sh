@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# install-deps.sh installs what tasi needs to build, test and run on Debian bookworm.
+# It is idempotent: packages already present are not fetched again, so `make demo` and
+# `make test` can call it every time.
+set -euo pipefail
+
+packages=(libgdal-dev gdal-bin postgresql-15-postgis-3 time)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "install-deps: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "install-deps: Go 1.26 or newer is required (https://go.dev/dl); it is not on PATH" >&2
+  exit 1
+fi
