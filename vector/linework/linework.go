@@ -1,0 +1,215 @@
+// Package linework tidies line geometry before it is measured: it chains coastlines
+// delivered in pieces into continuous lines, and rejects lines that cannot be measured.
+// Coordinates are planar (metres in a projected CRS).
+package linework
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// Merge chains lines whose end points lie within tol metres of each other into longer
+// lines, so that a coastline delivered as many pieces (COD-AB splits it at every suco
+// boundary) is smoothed and cast as continuous parts. A chain that returns to its start is
+// closed exactly. The result is deterministic: chains start from the lowest-indexed free line.
+func Merge(lines orb.MultiLineString, tol float64) orb.MultiLineString {
+	type end struct {
+		line  int
+		atEnd bool
+	}
+	key := func(p orb.Point) [2]int64 {
+		return [2]int64{int64(math.Floor(p[0] / tol)), int64(math.Floor(p[1] / tol))}
+	}
+	ends := make(map[[2]int64][]end)
+	for i, l := range lines {
+		if len(l) < 2 {
+			continue
+		}
+		ends[key(l[0])] = append(ends[key(l[0])], end{i, false})
+		ends[key(l[len(l)-1])] = append(ends[key(l[len(l)-1])], end{i, true})
+	}
+	used := make([]bool, len(lines))
+	// next finds an unused line with an end near p, returning it oriented to start at p.
+	next := func(p orb.Point) orb.LineString {
+		k := key(p)
+		for dx := int64(-1); dx <= 1; dx++ {
+			for dy := int64(-1); dy <= 1; dy++ {
+				for _, e := range ends[[2]int64{k[0] + dx, k[1] + dy}] {
+					l := lines[e.line]
+					q := l[0]
+					if e.atEnd {
+						q = l[len(l)-1]
+					}
+					if used[e.line] || math.Hypot(q[0]-p[0], q[1]-p[1]) > tol {
+						continue
+					}
+					used[e.line] = true
+					out := append(orb.LineString(nil), l...)
+					if e.atEnd {
+						out.Reverse()
+					}
+					return out
+				}
+			}
+		}
+		return nil
+	}
+	var out orb.MultiLineString
+	for i, l := range lines {
+		if used[i] || len(l) < 2 {
+			continue
+		}
+		used[i] = true
+		chain := append(orb.LineString(nil), l...)
+		for closed := false; !closed; {
+			n := next(chain[len(chain)-1])
+			if n == nil {
+				break
+			}
+			chain = append(chain, n[1:]...)
+			closed = math.Hypot(chain[0][0]-chain[len(chain)-1][0], chain[0][1]-chain[len(chain)-1][1]) <= tol
+		}
+		for {
+			if math.Hypot(chain[0][0]-chain[len(chain)-1][0], chain[0][1]-chain[len(chain)-1][1]) <= tol {
+				chain[len(chain)-1] = chain[0]
+				break
+			}
+			n := next(chain[0])
+			if n == nil {
+				break
+			}
+			n.Reverse()
+			chain = append(n[:len(n)-1], chain...)
+		}
+		out = append(out, chain)
+	}
+	return out
+}
+
+// Check rejects line geometry that cannot be measured: empty, a single point, a part
+// of zero length, non-finite coordinates, or a line that crosses itself (a shoreline that
+// loops back gives two positions on one transect at one date, and DSAS users trip over it).
+func Check(ml orb.MultiLineString) error {
+	if len(ml) == 0 {
+		return fmt.Errorf("empty geometry")
+	}
+	n := 0
+	for pi, l := range ml {
+		if len(l) < 2 {
+			return fmt.Errorf("part %d has %d vertex, a line needs two", pi, len(l))
+		}
+		length := 0.0
+		for i, p := range l {
+			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+				return fmt.Errorf("part %d vertex %d is not a finite coordinate", pi, i)
+			}
+			if i > 0 {
+				length += planar.Distance(l[i-1], p)
+			}
+		}
+		if length == 0 {
+			return fmt.Errorf("part %d has zero length", pi)
+		}
+		n += len(l) - 1
+	}
+	if p, ok := selfCrossing(ml); ok {
+		return fmt.Errorf("line crosses itself near (%.1f, %.1f)", p[0], p[1])
+	}
+	return nil
+}
+
+type segment struct {
+	a, b       orb.Point
+	part, idx  int
+	closedPart bool
+	partLen    int
+}
+
+// selfCrossing finds a proper crossing between two non-adjacent segments of ml with a
+// sweep over x, returning a point near it. Touching end points of consecutive segments, and
+// the closing vertex of a ring, are not crossings.
+func selfCrossing(ml orb.MultiLineString) (orb.Point, bool) {
+	var segs []segment
+	for pi, l := range ml {
+		closed := len(l) > 3 && l[0] == l[len(l)-1]
+		first := len(segs)
+		for i := 0; i+1 < len(l); i++ {
+			if l[i] == l[i+1] {
+				continue // repeated vertices are harmless; number the real segments
+			}
+			segs = append(segs, segment{a: l[i], b: l[i+1], part: pi, idx: len(segs) - first, closedPart: closed})
+		}
+		for k := first; k < len(segs); k++ {
+			segs[k].partLen = len(segs) - first
+		}
+	}
+	minX := func(s segment) float64 { return math.Min(s.a[0], s.b[0]) }
+	maxX := func(s segment) float64 { return math.Max(s.a[0], s.b[0]) }
+	sort.Slice(segs, func(i, j int) bool { return minX(segs[i]) < minX(segs[j]) })
+	var active []segment
+	for _, s := range segs {
+		x := minX(s)
+		kept := active[:0]
+		for _, a := range active {
+			if maxX(a) >= x {
+				kept = append(kept, a)
+			}
+		}
+		active = kept
+		for _, a := range active {
+			if adjacent(a, s) {
+				continue
+			}
+			if math.Max(a.a[1], a.b[1]) < math.Min(s.a[1], s.b[1]) || math.Max(s.a[1], s.b[1]) < math.Min(a.a[1], a.b[1]) {
+				continue
+			}
+			if p, ok := segmentsCross(a.a, a.b, s.a, s.b); ok {
+				return p, true
+			}
+		}
+		active = append(active, s)
+	}
+	return orb.Point{}, false
+}
+
+func adjacent(a, b segment) bool {
+	if a.part != b.part {
+		return false
+	}
+	d := a.idx - b.idx
+	if d == 1 || d == -1 || d == 0 {
+		return true
+	}
+	return a.closedPart && (d == a.partLen-1 || d == -(a.partLen-1))
+}
+
+// segmentsCross reports whether segments p1p2 and q1q2 intersect (including touching and
+// overlap), and where.
+func segmentsCross(p1, p2, q1, q2 orb.Point) (orb.Point, bool) {
+	d := func(a, b, c orb.Point) float64 { return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0]) }
+	d1, d2 := d(q1, q2, p1), d(q1, q2, p2)
+	d3, d4 := d(p1, p2, q1), d(p1, p2, q2)
+	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
+		t := d1 / (d1 - d2)
+		return orb.Point{p1[0] + t*(p2[0]-p1[0]), p1[1] + t*(p2[1]-p1[1])}, true
+	}
+	on := func(a, b, c orb.Point) bool {
+		return math.Min(a[0], b[0]) <= c[0] && c[0] <= math.Max(a[0], b[0]) &&
+			math.Min(a[1], b[1]) <= c[1] && c[1] <= math.Max(a[1], b[1])
+	}
+	switch {
+	case d1 == 0 && on(q1, q2, p1):
+		return p1, true
+	case d2 == 0 && on(q1, q2, p2):
+		return p2, true
+	case d3 == 0 && on(p1, p2, q1):
+		return q1, true
+	case d4 == 0 && on(p1, p2, q2):
+		return q2, true
+	}
+	return orb.Point{}, false
+}
