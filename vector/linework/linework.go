@@ -129,9 +129,9 @@ type segment struct {
 	partLen    int
 }
 
-// selfCrossing finds a proper crossing between two non-adjacent segments of ml with a
-// sweep over x, returning a point near it. Touching end points of consecutive segments, and
-// the closing vertex of a ring, are not crossings.
+// selfCrossing finds where two non-adjacent segments of ml meet, with a sweep over x,
+// returning a point near it. Consecutive segments, the closing vertex of a ring, and
+// different parts touching at their end points are not crossings.
 func selfCrossing(ml orb.MultiLineString) (orb.Point, bool) {
 	var segs []segment
 	for pi, l := range ml {
@@ -167,13 +167,23 @@ func selfCrossing(ml orb.MultiLineString) (orb.Point, bool) {
 			if math.Max(a.a[1], a.b[1]) < math.Min(s.a[1], s.b[1]) || math.Max(s.a[1], s.b[1]) < math.Min(a.a[1], a.b[1]) {
 				continue
 			}
-			if p, ok := segmentsCross(a.a, a.b, s.a, s.b); ok {
+			if p, ok := segmentsCross(a.a, a.b, s.a, s.b); ok && !(a.part != s.part && a.isBoundary(p) && s.isBoundary(p)) {
 				return p, true
 			}
 		}
 		active = append(active, s)
 	}
 	return orb.Point{}, false
+}
+
+// isBoundary reports whether p is an end point of the open line the segment belongs to.
+// Parts of a multiline may touch at such points (OGC simple features: a MultiCurve is
+// simple when its elements meet only at their boundaries), as a ring split by a cloud gap does.
+func (s segment) isBoundary(p orb.Point) bool {
+	if s.closedPart {
+		return false
+	}
+	return (s.idx == 0 && p == s.a) || (s.idx == s.partLen-1 && p == s.b)
 }
 
 func adjacent(a, b segment) bool {

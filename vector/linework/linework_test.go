@@ -23,6 +23,8 @@ func TestCheck(t *testing.T) {
 		{"figure eight", orb.MultiLineString{{{0, 0}, {10, 10}, {10, 0}, {0, 10}}}, "crosses itself near (5.0, 5.0)"},
 		{"loop back onto itself", orb.MultiLineString{{{0, 0}, {10, 0}, {10, 5}, {5, -5}}}, "crosses itself"},
 		{"parts crossing", orb.MultiLineString{{{0, 0}, {10, 0}}, {{5, -5}, {5, 5}}}, "crosses itself near (5.0, 0.0)"},
+		{"parts meeting end to end", orb.MultiLineString{{{0, 0}, {10, 0}}, {{10, 0}, {10, 10}}}, ""},
+		{"part ending on another's middle", orb.MultiLineString{{{0, 0}, {10, 0}}, {{5, 5}, {5, 0}}}, "crosses itself near (5.0, 0.0)"},
 		{"touching back", orb.MultiLineString{{{0, 0}, {10, 0}, {10, 10}, {5, 0}}}, "crosses itself near (5.0, 0.0)"},
 	}
 	for _, tt := range tests {
