@@ -1,0 +1,94 @@
+package analysis
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/vector/transect"
+)
+
+// Shoreline is one dated shoreline. Input shorelines are in WGS84 lon/lat; the shorelines
+// in a Result are in the run's UTM zone.
+type Shoreline struct {
+	Source      string // where it came from, for messages: "shorelines.gpkg feature 12"
+	Date        time.Time
+	Uncertainty float64 // metres, > 0
+	Geometry    orb.MultiLineString
+}
+
+// GivenTransect is a user-supplied transect in WGS84 lon/lat, first vertex at its origin.
+type GivenTransect struct {
+	ID   string
+	Line orb.LineString
+}
+
+// Series is a CoastSat transect time series: for each date, the chainage (metres from the
+// transect origin) where the shoreline crossed each transect.
+type Series struct {
+	Source    string
+	Dates     []time.Time
+	Transects []string    // transect ids, the CSV's column names
+	Chainage  [][]float64 // [date][transect]; NaN where the shoreline was not seen
+}
+
+// Input is everything one analysis reads. Either Shorelines or Series is set; Series needs
+// Transects. Without Transects, transects are cast from Coast.
+type Input struct {
+	Shorelines    []Shoreline
+	Series        *Series
+	Transects     []GivenTransect
+	OriginSeaward bool                // given transects start at sea (CoastSat and DSAS start on land)
+	Coast         orb.MultiLineString // reference coast for cast transects, lon/lat
+	Units         []data.AdminUnit    // admin units for the per-unit table; may be empty
+	Land          []orb.MultiPolygon  // land polygons telling the seaward side; Units when empty
+}
+
+// Params are the analysis settings, with DSAS defaults from DefaultParams.
+type Params struct {
+	Spacing            float64        // metres between cast transects
+	Length             float64        // total transect length (m), centred on the coast
+	Smoothing          float64        // baseline smoothing window (m) for transect orientation
+	Mode               transect.Mode  // which crossing to keep where a transect meets a shoreline more than once
+	Band               float64        // half-width (m) of the band used by the median mode
+	Confidence         float64        // confidence level of LCI and WCI, in (0, 1)
+	DefaultUncertainty float64        // metres, for shorelines and series without one
+	Progress           func(Progress) `json:"-"` // optional, called as long steps advance
+}
+
+// DefaultParams returns the DSAS defaults: 50 m spacing, 2500 m smoothing, the most
+// seaward intersection, 90 % confidence, 10 m uncertainty.
+func DefaultParams() Params {
+	return Params{
+		Spacing:            50,
+		Length:             600,
+		Smoothing:          2500,
+		Mode:               transect.Seaward,
+		Band:               25,
+		Confidence:         0.90,
+		DefaultUncertainty: 10,
+	}
+}
+
+// Progress reports how far a long step of Run has come.
+type Progress struct {
+	Step        string
+	Done, Total int
+}
+
+// Provenance says how a Result was made, so that a run can be reproduced and audited.
+type Provenance struct {
+	Version    string            // tasi version
+	Started    time.Time         // UTC
+	Finished   time.Time         // UTC
+	Parameters map[string]string // every setting, by its command-line name
+	Inputs     []InputFile
+}
+
+// InputFile is one file a run read, with its SHA-256 so a later reader can tell whether
+// the input changed.
+type InputFile struct {
+	Role   string // shorelines, admin, transects, coast, land, series
+	Path   string
+	SHA256 string
+}

@@ -1,0 +1,394 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/paulmach/orb/project"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/vector/change"
+	"github.com/tasi-gis/tasi/vector/linework"
+	"github.com/tasi-gis/tasi/vector/polyindex"
+	"github.com/tasi-gis/tasi/vector/transect"
+	"github.com/tasi-gis/tasi/vector/utm"
+)
+
+// ErrNoSeaSide reports that transects must be cast but nothing tells land from sea.
+var ErrNoSeaSide = errors.New("cannot tell the seaward side of the coast: give admin units or land polygons")
+
+// Run computes shoreline change for in with parameters p.
+func Run(ctx context.Context, in Input, p Params) (*Result, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if err := checkInput(in); err != nil {
+		return nil, err
+	}
+	zone, err := utm.ZoneOf(inputBound(in))
+	if err != nil {
+		return nil, fmt.Errorf("choose UTM zone: %w", err)
+	}
+	res := &Result{Zone: zone, Params: p}
+	fwd := orb.Projection(zone.Forward)
+
+	res.Shorelines = make([]Shoreline, len(in.Shorelines))
+	for i, s := range in.Shorelines {
+		if !(s.Uncertainty > 0) || math.IsInf(s.Uncertainty, 0) {
+			return nil, fmt.Errorf("shoreline %s: uncertainty %v m: must be a positive number", s.Source, s.Uncertainty)
+		}
+		s.Geometry = project.MultiLineString(s.Geometry.Clone(), fwd)
+		if err := linework.Check(s.Geometry); err != nil {
+			return nil, fmt.Errorf("shoreline %s: %w", s.Source, err)
+		}
+		res.Shorelines[i] = s
+	}
+	units := make([]data.AdminUnit, len(in.Units))
+	unitPolys := make([]orb.MultiPolygon, len(in.Units))
+	for i, u := range in.Units {
+		u.Geometry = project.MultiPolygon(u.Geometry.Clone(), fwd)
+		units[i], unitPolys[i] = u, u.Geometry
+	}
+	unitIndex := polyindex.New(unitPolys)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	labels, err := res.makeTransects(in, p, unitIndex)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	obs, err := res.observe(ctx, in, p)
+	if err != nil {
+		return nil, err
+	}
+	p.report("statistics", 0, len(res.Transects))
+	for i := range res.Transects {
+		t := &res.Transects[i]
+		t.Label = labels[i]
+		if len(obs[i]) == 0 {
+			res.Missed = append(res.Missed, i)
+			t.Stats = change.Stats{N: 0, SCE: math.NaN(), NSM: math.NaN(), EPR: math.NaN(), EPRunc: math.NaN(),
+				LRR: math.NaN(), LR2: math.NaN(), LSE: math.NaN(), LCI: math.NaN(),
+				WLR: math.NaN(), WR2: math.NaN(), WSE: math.NaN(), WCI: math.NaN()}
+			continue
+		}
+		st, err := change.Compute(obs[i], p.Confidence)
+		if err != nil {
+			return nil, fmt.Errorf("transect %s: %w", t.Label, err)
+		}
+		t.Stats = st
+	}
+	p.report("statistics", len(res.Transects), len(res.Transects))
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.widths(p.Spacing)
+	res.aggregate(units, unitIndex)
+	return res, nil
+}
+
+func (p Params) validate() error {
+	switch {
+	case !(p.Spacing > 0):
+		return fmt.Errorf("transect spacing %v m: must be positive", p.Spacing)
+	case !(p.Length > 0):
+		return fmt.Errorf("transect length %v m: must be positive", p.Length)
+	case p.Smoothing < 0 || math.IsNaN(p.Smoothing):
+		return fmt.Errorf("smoothing %v m: must not be negative", p.Smoothing)
+	case !(p.Confidence > 0 && p.Confidence < 1):
+		return fmt.Errorf("confidence %v: must lie between 0 and 1 (0.9 for 90 %%)", p.Confidence)
+	case !(p.DefaultUncertainty > 0):
+		return fmt.Errorf("default uncertainty %v m: must be positive", p.DefaultUncertainty)
+	case p.Mode == transect.Median && !(p.Band > 0):
+		return fmt.Errorf("median band %v m: must be positive", p.Band)
+	}
+	return nil
+}
+
+func (p Params) report(step string, done, total int) {
+	if p.Progress != nil {
+		p.Progress(Progress{Step: step, Done: done, Total: total})
+	}
+}
+
+// checkInput rejects input that cannot give a rate: no shorelines, fewer than two dates.
+func checkInput(in Input) error {
+	dates := make(map[time.Time]bool)
+	switch {
+	case in.Series != nil:
+		if len(in.Transects) == 0 {
+			return fmt.Errorf("time series %s: needs the transects it was measured on", in.Series.Source)
+		}
+		for _, d := range in.Series.Dates {
+			dates[d] = true
+		}
+		if len(dates) < 2 {
+			return fmt.Errorf("time series %s: %d distinct dates, need at least two", in.Series.Source, len(dates))
+		}
+		return nil
+	case len(in.Shorelines) == 0:
+		return errors.New("no shorelines given")
+	}
+	for _, s := range in.Shorelines {
+		dates[s.Date] = true
+	}
+	if len(dates) < 2 {
+		return fmt.Errorf("%d shorelines with %d distinct date: need at least two dates for a rate", len(in.Shorelines), len(dates))
+	}
+	return nil
+}
+
+// inputBound is the lon/lat extent of the data to be measured, which picks the UTM zone.
+func inputBound(in Input) orb.Bound {
+	var b orb.Bound
+	first := true
+	add := func(g orb.Geometry) {
+		if g == nil {
+			return
+		}
+		if first {
+			b, first = g.Bound(), false
+			return
+		}
+		b = b.Union(g.Bound())
+	}
+	for _, s := range in.Shorelines {
+		add(s.Geometry)
+	}
+	for _, t := range in.Transects {
+		add(t.Line)
+	}
+	return b
+}
+
+// makeTransects fills res.Transects and res.Baseline and returns each transect's label.
+func (res *Result) makeTransects(in Input, p Params, units *polyindex.Index) ([]string, error) {
+	fwd := orb.Projection(res.Zone.Forward)
+	if len(in.Transects) > 0 {
+		lines := make([]orb.LineString, len(in.Transects))
+		labels := make([]string, len(in.Transects))
+		for i, t := range in.Transects {
+			lines[i] = project.LineString(t.Line.Clone(), fwd)
+			labels[i] = t.ID
+		}
+		ts, err := transect.Given(lines, in.OriginSeaward)
+		if err != nil {
+			return nil, fmt.Errorf("given transects: %w", err)
+		}
+		res.setTransects(ts)
+		return labels, nil
+	}
+
+	coast := project.MultiLineString(in.Coast.Clone(), fwd)
+	if len(coast) == 0 {
+		coast = oldestShoreline(res.Shorelines)
+	}
+	coast = linework.Merge(coast, 1)
+	land := units
+	if len(in.Land) > 0 {
+		polys := make([]orb.MultiPolygon, len(in.Land))
+		for i, l := range in.Land {
+			polys[i] = project.MultiPolygon(l.Clone(), fwd)
+		}
+		land = polyindex.New(polys)
+	}
+	if land.Len() == 0 {
+		return nil, ErrNoSeaSide
+	}
+	p.report("transects", 0, 1)
+	ts, err := transect.Cast(coast, land, transect.CastOptions{
+		Spacing:   p.Spacing,
+		Landward:  p.Length / 2,
+		Seaward:   p.Length / 2,
+		Smoothing: p.Smoothing,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cast transects: %w", err)
+	}
+	p.report("transects", 1, 1)
+	res.Baseline = coast
+	res.setTransects(ts)
+	labels := make([]string, len(ts))
+	for i, t := range ts {
+		labels[i] = fmt.Sprint(t.ID)
+	}
+	return labels, nil
+}
+
+func (res *Result) setTransects(ts []transect.Transect) {
+	res.Transects = make([]Transect, len(ts))
+	for i, t := range ts {
+		res.Transects[i] = Transect{Transect: t, Unit: -1}
+	}
+}
+
+// oldestShoreline is the reference coast when none is given: DSAS users often cast from
+// the oldest shoreline.
+func oldestShoreline(ss []Shoreline) orb.MultiLineString {
+	oldest := 0
+	for i, s := range ss {
+		if s.Date.Before(ss[oldest].Date) {
+			oldest = i
+		}
+	}
+	return append(orb.MultiLineString(nil), ss[oldest].Geometry...)
+}
+
+// observe returns the shoreline positions on each transect, and records the intersections.
+func (res *Result) observe(ctx context.Context, in Input, p Params) ([][]change.Observation, error) {
+	obs := make([][]change.Observation, len(res.Transects))
+	if s := in.Series; s != nil {
+		for ti := range res.Transects {
+			t := res.Transects[ti].Transect
+			col := seriesColumn(s, in.Transects[ti].ID)
+			if col < 0 {
+				continue
+			}
+			length := t.Length()
+			for di, d := range s.Dates {
+				ch := s.Chainage[di][col]
+				if math.IsNaN(ch) {
+					continue
+				}
+				along := ch
+				if in.OriginSeaward {
+					along = length - ch
+				}
+				dist := along - t.Base
+				obs[ti] = append(obs[ti], change.Observation{Time: d, Distance: dist, Uncertainty: p.DefaultUncertainty})
+				res.Intersections = append(res.Intersections, Intersection{
+					Transect: ti, Shoreline: di, Date: d, Distance: dist, Point: t.At(dist),
+				})
+			}
+		}
+		return obs, nil
+	}
+	geoms := make([]orb.MultiLineString, len(res.Shorelines))
+	for i, s := range res.Shorelines {
+		geoms[i] = s.Geometry
+	}
+	plain := make([]transect.Transect, len(res.Transects))
+	for i, t := range res.Transects {
+		plain[i] = t.Transect
+	}
+	p.report("intersections", 0, len(plain))
+	hits, err := transect.IntersectContext(ctx, plain, geoms, transect.IntersectOptions{Mode: p.Mode, Band: p.Band})
+	if err != nil {
+		return nil, fmt.Errorf("intersect shorelines: %w", err)
+	}
+	p.report("intersections", len(plain), len(plain))
+	res.Intersections = make([]Intersection, len(hits))
+	for i, h := range hits {
+		s := res.Shorelines[h.Shoreline]
+		obs[h.Transect] = append(obs[h.Transect], change.Observation{Time: s.Date, Distance: h.Distance, Uncertainty: s.Uncertainty})
+		res.Intersections[i] = Intersection{Transect: h.Transect, Shoreline: h.Shoreline, Date: s.Date, Distance: h.Distance, Point: h.Point}
+	}
+	return obs, nil
+}
+
+// widths sets how much coast each transect stands for: half the gap to each neighbour
+// along the baseline, each gap capped at twice the spacing so that a transect at the end of
+// a part or beside a long gap does not claim coast it never measured.
+func (res *Result) widths(spacing float64) {
+	ts := res.Transects
+	if len(ts) == 0 {
+		return
+	}
+	gap := func(a, b *Transect) float64 {
+		if a.Part >= 0 {
+			if a.Part != b.Part {
+				return math.Inf(1)
+			}
+			return math.Abs(b.Chainage - a.Chainage)
+		}
+		return planar.Distance(a.At(0), b.At(0))
+	}
+	if ts[0].Part < 0 {
+		// Given transects carry no spacing: use the median gap between neighbours.
+		var gaps []float64
+		for i := 1; i < len(ts); i++ {
+			gaps = append(gaps, gap(&ts[i-1], &ts[i]))
+		}
+		spacing = 0
+		if len(gaps) > 0 {
+			sort.Float64s(gaps)
+			spacing = gaps[len(gaps)/2]
+		}
+	}
+	half := func(g float64) float64 { return math.Min(g, 2*spacing) / 2 }
+	for i := range ts {
+		left, right := spacing, spacing
+		if i > 0 {
+			left = gap(&ts[i-1], &ts[i])
+		}
+		if i+1 < len(ts) {
+			right = gap(&ts[i], &ts[i+1])
+		}
+		if math.IsInf(left, 1) {
+			left = spacing
+		}
+		if math.IsInf(right, 1) {
+			right = spacing
+		}
+		ts[i].Width = half(left) + half(right)
+	}
+}
+
+// aggregate puts each transect into the unit its baseline crossing lies in and summarises
+// the units that received transects.
+func (res *Result) aggregate(units []data.AdminUnit, ix *polyindex.Index) {
+	if len(units) == 0 {
+		return
+	}
+	members := make(map[int][]int)
+	for i := range res.Transects {
+		t := &res.Transects[i]
+		u := locateTransect(t.Transect, ix)
+		if u >= 0 {
+			members[u] = append(members[u], i)
+		}
+	}
+	for ui, u := range units {
+		idx := members[ui]
+		if len(idx) == 0 {
+			continue
+		}
+		rates := make([]change.TransectRate, len(idx))
+		uc := UnitChange{Unit: u}
+		for k, ti := range idx {
+			t := &res.Transects[ti]
+			t.Unit = len(res.Units)
+			rates[k] = change.TransectRate{LRR: t.Stats.LRR, LCI: t.Stats.LCI, EPR: t.Stats.EPR, NSM: t.Stats.NSM}
+			uc.CoastKm += t.Width / 1000
+			switch nsm := t.Stats.NSM; {
+			case nsm < 0:
+				uc.AreaLost += -nsm * t.Width
+			case nsm > 0:
+				uc.AreaGained += nsm * t.Width
+			}
+		}
+		uc.Summary = change.Summarize(rates)
+		res.Units = append(res.Units, uc)
+	}
+}
+
+// locateTransect finds the unit of a transect: the one holding a point just landward of
+// its baseline crossing, else the one holding the crossing, else the nearest within 1 km
+// (coastlines and unit boundaries from different sources disagree by tens of metres).
+func locateTransect(t transect.Transect, ix *polyindex.Index) int {
+	for _, d := range []float64{-10, -50, 0} {
+		if u := ix.Locate(t.At(d)); u >= 0 {
+			return u
+		}
+	}
+	return ix.Nearest(t.At(0), 1000)
+}
