@@ -1,0 +1,250 @@
+// Package gpkg is tasi's embedded store: one analysis run written to a GeoPackage that
+// opens in QGIS and ogrinfo, with the layers
+//
+//	shorelines     dated shoreline lines (UTM)
+//	baseline       the reference coast transects were cast from (UTM)
+//	transects      transect lines with every DSAS statistic (UTM)
+//	intersections  shoreline positions: transect id, date, distance (UTM points; no
+//	               spatial index, add one with ogrinfo FILE -sql
+//	               "SELECT CreateSpatialIndex('intersections','geom')")
+//	admin_change   admin unit polygons with their change summary (UTM)
+//	runs           parameters, SHA-256 of every input, tasi version, start and end time
+//
+// Geometry is stored in the run's UTM zone (EPSG:326xx/327xx), as DSAS keeps its results in
+// the projected CRS the rates were measured in.
+package gpkg
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data/ogr"
+)
+
+// Write writes res and its provenance to a new GeoPackage at path, which must not exist.
+// Callers that replace an earlier file write to a temporary name and rename it.
+func Write(path string, res *analysis.Result, prov analysis.Provenance) (err error) {
+	g, err := ogr.CreateGeoPackage(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := g.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	epsg := res.Zone.EPSG()
+	for _, write := range []func(*ogr.GeoPackage, int, *analysis.Result) error{
+		writeShorelines, writeBaseline, writeTransects, writeIntersections, writeAdminChange,
+	} {
+		if err := write(g, epsg, res); err != nil {
+			return err
+		}
+	}
+	return writeRun(g, res, prov)
+}
+
+func writeShorelines(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
+	if len(res.Shorelines) == 0 {
+		return nil
+	}
+	w, err := g.CreateLayer("shorelines", epsg, ogr.MultiLineString, []ogr.FieldDef{
+		{Name: "shoreline_id", Type: ogr.Integer},
+		{Name: "date", Type: ogr.DateTime},
+		{Name: "uncertainty_m", Type: ogr.Real},
+		{Name: "source", Type: ogr.String},
+	})
+	if err != nil {
+		return fmt.Errorf("layer shorelines: %w", err)
+	}
+	for i, s := range res.Shorelines {
+		if err := w.Write(s.Geometry, int64(i+1), s.Date, s.Uncertainty, s.Source); err != nil {
+			return fmt.Errorf("layer shorelines: %w", err)
+		}
+	}
+	return nil
+}
+
+func writeBaseline(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
+	if len(res.Baseline) == 0 {
+		return nil
+	}
+	w, err := g.CreateLayer("baseline", epsg, ogr.LineString, []ogr.FieldDef{
+		{Name: "part", Type: ogr.Integer},
+		{Name: "length_m", Type: ogr.Real},
+	})
+	if err != nil {
+		return fmt.Errorf("layer baseline: %w", err)
+	}
+	for i, l := range res.Baseline {
+		if err := w.Write(l, int64(i), planar.Length(l)); err != nil {
+			return fmt.Errorf("layer baseline: %w", err)
+		}
+	}
+	return nil
+}
+
+// transectFields are the columns of the transects layer, after the geometry.
+var transectFields = []ogr.FieldDef{
+	{Name: "transect_id", Type: ogr.String},
+	{Name: "pcode", Type: ogr.String},
+	{Name: "azimuth", Type: ogr.Real},
+	{Name: "base_m", Type: ogr.Real},
+	{Name: "width_m", Type: ogr.Real},
+	{Name: "n", Type: ogr.Integer},
+	{Name: "date_first", Type: ogr.DateTime},
+	{Name: "date_last", Type: ogr.DateTime},
+	{Name: "SCE", Type: ogr.Real},
+	{Name: "NSM", Type: ogr.Real},
+	{Name: "EPR", Type: ogr.Real},
+	{Name: "EPRunc", Type: ogr.Real},
+	{Name: "LRR", Type: ogr.Real},
+	{Name: "LR2", Type: ogr.Real},
+	{Name: "LSE", Type: ogr.Real},
+	{Name: "LCI", Type: ogr.Real},
+	{Name: "WLR", Type: ogr.Real},
+	{Name: "WR2", Type: ogr.Real},
+	{Name: "WSE", Type: ogr.Real},
+	{Name: "WCI", Type: ogr.Real},
+}
+
+func writeTransects(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
+	w, err := g.CreateLayer("transects", epsg, ogr.LineString, transectFields)
+	if err != nil {
+		return fmt.Errorf("layer transects: %w", err)
+	}
+	for _, t := range res.Transects {
+		s := t.Stats
+		var pcode any
+		if t.Unit >= 0 {
+			pcode = res.Units[t.Unit].Unit.Code
+		}
+		if err := w.Write(orb.LineString{t.Origin, t.End},
+			t.Label, pcode, t.Azimuth, t.Base, t.Width, int64(s.N), optTime(s.N, s.First), optTime(s.N, s.Last),
+			s.SCE, s.NSM, s.EPR, s.EPRunc, s.LRR, s.LR2, s.LSE, s.LCI, s.WLR, s.WR2, s.WSE, s.WCI,
+		); err != nil {
+			return fmt.Errorf("layer transects: transect %s: %w", t.Label, err)
+		}
+	}
+	return nil
+}
+
+func optTime(n int, t any) any {
+	if n == 0 {
+		return nil
+	}
+	return t
+}
+
+func writeIntersections(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
+	w, err := g.CreateLayer("intersections", epsg, ogr.Point, []ogr.FieldDef{
+		{Name: "transect_id", Type: ogr.String},
+		{Name: "shoreline_id", Type: ogr.Integer},
+		{Name: "date", Type: ogr.DateTime},
+		{Name: "distance_m", Type: ogr.Real},
+	}, ogr.WithoutSpatialIndex()) // GDAL 3.6 builds an R-tree row by row: 6 s for the demo's 550,000 points
+	if err != nil {
+		return fmt.Errorf("layer intersections: %w", err)
+	}
+	for _, x := range res.Intersections {
+		if err := w.Write(x.Point, res.Transects[x.Transect].Label, int64(x.Shoreline+1), x.Date, x.Distance); err != nil {
+			return fmt.Errorf("layer intersections: %w", err)
+		}
+	}
+	return nil
+}
+
+func writeAdminChange(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
+	if len(res.Units) == 0 {
+		return nil
+	}
+	w, err := g.CreateLayer("admin_change", epsg, ogr.MultiPolygon, []ogr.FieldDef{
+		{Name: "pcode", Type: ogr.String},
+		{Name: "name", Type: ogr.String},
+		{Name: "parent_pcode", Type: ogr.String},
+		{Name: "parent_name", Type: ogr.String},
+		{Name: "region_pcode", Type: ogr.String},
+		{Name: "region_name", Type: ogr.String},
+		{Name: "n_transects", Type: ogr.Integer},
+		{Name: "coast_km", Type: ogr.Real},
+		{Name: "mean_LRR", Type: ogr.Real},
+		{Name: "median_LRR", Type: ogr.Real},
+		{Name: "min_LRR", Type: ogr.Real},
+		{Name: "max_LRR", Type: ogr.Real},
+		{Name: "mean_EPR", Type: ogr.Real},
+		{Name: "mean_NSM", Type: ogr.Real},
+		{Name: "pct_eroding", Type: ogr.Real},
+		{Name: "pct_accreting", Type: ogr.Real},
+		{Name: "pct_sig_eroding", Type: ogr.Real},
+		{Name: "pct_sig_accreting", Type: ogr.Real},
+		{Name: "mean_LRR_unc", Type: ogr.Real},
+		{Name: "n_effective", Type: ogr.Real},
+		{Name: "area_lost_m2", Type: ogr.Real},
+		{Name: "area_gained_m2", Type: ogr.Real},
+		{Name: "population", Type: ogr.Integer},
+		{Name: "households", Type: ogr.Integer},
+	})
+	if err != nil {
+		return fmt.Errorf("layer admin_change: %w", err)
+	}
+	for _, u := range res.Units {
+		a := u.Unit
+		if err := w.Write(a.Geometry, a.Code, a.Name, opt(a.ParentCode), opt(a.ParentName), opt(a.RegionCode), opt(a.RegionName),
+			int64(u.Transects), u.CoastKm, u.MeanLRR, u.MedianLRR, u.MinLRR, u.MaxLRR, u.MeanEPR, u.MeanNSM,
+			u.PctEroding, u.PctAccreting, u.PctSigEroding, u.PctSigAccreting, u.MeanLRRUnc, u.NEffective,
+			u.AreaLost, u.AreaGained, census(a.Population), census(a.Households),
+		); err != nil {
+			return fmt.Errorf("layer admin_change: unit %s: %w", a.Code, err)
+		}
+	}
+	return nil
+}
+
+func writeRun(g *ogr.GeoPackage, res *analysis.Result, prov analysis.Provenance) error {
+	params, err := json.Marshal(prov.Parameters)
+	if err != nil {
+		return fmt.Errorf("layer runs: %w", err)
+	}
+	inputs, err := json.Marshal(prov.Inputs)
+	if err != nil {
+		return fmt.Errorf("layer runs: %w", err)
+	}
+	w, err := g.CreateLayer("runs", 0, ogr.None, []ogr.FieldDef{
+		{Name: "tasi_version", Type: ogr.String},
+		{Name: "started", Type: ogr.DateTime},
+		{Name: "finished", Type: ogr.DateTime},
+		{Name: "crs", Type: ogr.String},
+		{Name: "parameters", Type: ogr.String},
+		{Name: "inputs", Type: ogr.String},
+		{Name: "n_shorelines", Type: ogr.Integer},
+		{Name: "n_transects", Type: ogr.Integer},
+		{Name: "n_intersections", Type: ogr.Integer},
+		{Name: "n_missed_transects", Type: ogr.Integer},
+	})
+	if err != nil {
+		return fmt.Errorf("layer runs: %w", err)
+	}
+	if err := w.Write(nil, prov.Version, prov.Started, prov.Finished, fmt.Sprintf("EPSG:%d", res.Zone.EPSG()),
+		string(params), string(inputs), int64(len(res.Shorelines)), int64(len(res.Transects)),
+		int64(len(res.Intersections)), int64(len(res.Missed))); err != nil {
+		return fmt.Errorf("layer runs: %w", err)
+	}
+	return nil
+}
+
+func opt(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func census(n int) any {
+	if n < 0 {
+		return nil
+	}
+	return int64(n)
+}

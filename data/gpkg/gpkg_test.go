@@ -1,0 +1,122 @@
+package gpkg
+
+import (
+	"context"
+	"math"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/ogr"
+	"github.com/tasi-gis/tasi/vector/utm"
+)
+
+// straightRun analyses a 3 km straight coast in UTM 51S, land to the south, one unit,
+// whose shoreline advances 2 m/yr over 2000–2004.
+func straightRun(t *testing.T) *analysis.Result {
+	t.Helper()
+	zone := utm.Zone{Number: 51, South: true}
+	inv := orb.Projection(zone.Inverse)
+	line := func(x0, x1, y float64) orb.MultiLineString {
+		return project.MultiLineString(orb.MultiLineString{{{x0, 9050000 + y}, {x1, 9050000 + y}}}, inv)
+	}
+	unit := project.MultiPolygon(orb.MultiPolygon{{{{699000, 9045000}, {704000, 9045000}, {704000, 9050000}, {699000, 9050000}, {699000, 9045000}}}}, inv)
+	in := analysis.Input{
+		Coast: line(700000, 703000, 0),
+		Units: []data.AdminUnit{{Code: "TL999901", Name: "Test", Population: 500, Households: -1, Geometry: unit}},
+	}
+	for y := 2000; y <= 2004; y++ {
+		in.Shorelines = append(in.Shorelines, analysis.Shoreline{
+			Source: "test", Date: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Uncertainty: 10,
+			Geometry: line(699500, 703500, 2*float64(y-2000)),
+		})
+	}
+	res, err := analysis.Run(context.Background(), in, analysis.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestWriteReadBack(t *testing.T) {
+	res := straightRun(t)
+	path := filepath.Join(t.TempDir(), "results.gpkg")
+	prov := analysis.Provenance{
+		Version: "test", Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Finished: time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC),
+		Parameters: map[string]string{"spacing": "50"},
+		Inputs:     []analysis.InputFile{{Role: "shorelines", Path: "s.geojson", SHA256: "abc"}},
+	}
+	if err := Write(path, res, prov); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, res, prov); err == nil {
+		t.Errorf("Write over an existing file succeeded, want an error")
+	}
+	layers, err := ogr.Read(context.Background(), path, ogr.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]ogr.Layer{}
+	for _, l := range layers {
+		byName[l.Name] = l
+	}
+	counts := map[string]int{
+		"shorelines":    5,
+		"baseline":      1,
+		"transects":     len(res.Transects),
+		"intersections": len(res.Intersections),
+		"admin_change":  1,
+		"runs":          1,
+	}
+	for name, n := range counts {
+		if got := len(byName[name].Features); got != n {
+			t.Errorf("layer %s has %d features, want %d", name, got, n)
+		}
+	}
+	if len(res.Transects) < 55 || len(res.Intersections) != 5*len(res.Transects) {
+		t.Fatalf("%d transects, %d intersections", len(res.Transects), len(res.Intersections))
+	}
+	if got := byName["transects"].SourceSRS; got != "EPSG:32751" {
+		t.Errorf("transects CRS %s, want EPSG:32751", got)
+	}
+	for _, f := range byName["transects"].Features {
+		if lrr := f.Fields["LRR"].(float64); math.Abs(lrr-2) > 1e-6 {
+			t.Errorf("transect %v LRR %v, want 2", f.Fields["transect_id"], lrr)
+		}
+		if f.Fields["pcode"] != "TL999901" || f.Fields["n"] != int64(5) {
+			t.Errorf("transect %v pcode %v n %v", f.Fields["transect_id"], f.Fields["pcode"], f.Fields["n"])
+		}
+	}
+	u := byName["admin_change"].Features[0].Fields
+	if u["pcode"] != "TL999901" || u["population"] != int64(500) || u["households"] != nil {
+		t.Errorf("admin_change row %v", u)
+	}
+	if m := u["mean_LRR"].(float64); math.Abs(m-2) > 1e-6 {
+		t.Errorf("admin_change mean_LRR %v, want 2", m)
+	}
+	r := byName["runs"].Features[0].Fields
+	if r["tasi_version"] != "test" || !strings.Contains(r["inputs"].(string), `"SHA256":"abc"`) || r["crs"] != "EPSG:32751" {
+		t.Errorf("runs row %v", r)
+	}
+	if !r["started"].(time.Time).Equal(prov.Started) {
+		t.Errorf("runs started %v, want %v", r["started"], prov.Started)
+	}
+
+	if ogrinfo, err := exec.LookPath("ogrinfo"); err == nil {
+		out, err := exec.Command(ogrinfo, "-so", "-q", path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo: %v\n%s", err, out)
+		}
+		for name := range counts {
+			if !strings.Contains(string(out), name) {
+				t.Errorf("ogrinfo does not list layer %s:\n%s", name, out)
+			}
+		}
+	}
+}
