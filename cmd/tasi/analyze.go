@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/vector/transect"
+)
+
+// analyzeConfig is everything `tasi analyze` is told on its command line.
+type analyzeConfig struct {
+	shorelines         []string
+	dateField          string
+	dateFormat         string
+	uncertaintyField   string
+	defaultUncertainty float64
+	admin              string
+	adminCodeField     string
+	adminNameField     string
+	land               string
+	transects          string
+	transectIDField    string
+	origin             string
+	coast              string
+	series             []string
+	spacing            float64
+	length             float64
+	smoothing          float64
+	intersect          string
+	band               float64
+	confidence         float64
+	out                string
+	csvDir             string
+
+	settings map[string]string // every flag and its value, for the run record
+}
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+func (c *analyzeConfig) flags(fs *flag.FlagSet) {
+	d := analysis.DefaultParams()
+	fs.Var((*listFlag)(&c.shorelines), "shorelines", "dated shoreline file or folder (repeatable); any OGR vector format")
+	fs.StringVar(&c.dateField, "date-field", "date", "shoreline attribute holding the date: ISO date or datetime, a year, or MM/DD/YYYY")
+	fs.StringVar(&c.dateFormat, "date-format", "", "date layout for other forms, strftime (%d.%m.%Y) or Go (02.01.2006)")
+	fs.StringVar(&c.uncertaintyField, "uncertainty-field", "", "shoreline attribute holding its position uncertainty in metres")
+	fs.Float64Var(&c.defaultUncertainty, "default-uncertainty", d.DefaultUncertainty, "uncertainty (m) of shorelines without one (DSAS: 10)")
+	fs.StringVar(&c.admin, "admin", "", "admin unit polygons; default: the bundled Timor-Leste sucos where the shorelines lie in Timor-Leste; 'none' for no per-unit table")
+	fs.StringVar(&c.adminCodeField, "admin-code-field", "", "admin attribute holding the unit code (default: first of ADM3_PCODE, pcode, code, id)")
+	fs.StringVar(&c.adminNameField, "admin-name-field", "", "admin attribute holding the unit name (default: first of ADM3_EN, name)")
+	fs.StringVar(&c.land, "land", "", "land polygons telling the seaward side of the coast (default: the admin units)")
+	fs.StringVar(&c.transects, "transects", "", "use these transects as they are instead of casting them")
+	fs.StringVar(&c.transectIDField, "transect-id-field", "", "transect attribute holding its id (default: first of transect_id, id, name, TransectID)")
+	fs.StringVar(&c.origin, "origin", "land", "which end given transects start from: land or sea")
+	fs.StringVar(&c.coast, "coast", "", "reference coast to cast transects from (default: bundled coastline in Timor-Leste, else the oldest shoreline)")
+	fs.Var((*listFlag)(&c.series), "coastsat-series", "CoastSat transect time-series CSV (repeatable), used with --transects")
+	fs.Float64Var(&c.spacing, "spacing", d.Spacing, "metres between cast transects")
+	fs.Float64Var(&c.length, "transect-length", d.Length, "total transect length in metres, centred on the coast")
+	fs.Float64Var(&c.smoothing, "smoothing", d.Smoothing, "baseline smoothing window in metres for transect orientation")
+	fs.StringVar(&c.intersect, "intersect", "seaward", "where a transect meets a shoreline more than once: seaward (DSAS), landward, or median (CoastSat)")
+	fs.Float64Var(&c.band, "band", d.Band, "half-width in metres of the band the median mode takes shoreline points from")
+	fs.Float64Var(&c.confidence, "confidence", d.Confidence*100, "confidence level in percent of the LCI and WCI intervals")
+	fs.StringVar(&c.out, "out", "", "write the run to this GeoPackage (the embedded store)")
+	fs.StringVar(&c.csvDir, "csv-dir", "", "write transects.csv and admin_change.csv into this folder")
+}
+
+func (c *analyzeConfig) params() (analysis.Params, error) {
+	p := analysis.DefaultParams()
+	p.Spacing, p.Length, p.Smoothing, p.Band = c.spacing, c.length, c.smoothing, c.band
+	p.Confidence = c.confidence / 100
+	p.DefaultUncertainty = c.defaultUncertainty
+	switch c.intersect {
+	case "seaward":
+		p.Mode = transect.Seaward
+	case "landward":
+		p.Mode = transect.Landward
+	case "median":
+		p.Mode = transect.Median
+	default:
+		return p, fmt.Errorf("--intersect %q: want seaward, landward or median", c.intersect)
+	}
+	return p, nil
+}
+
+func runAnalyze(ctx context.Context, e *env, args []string) error {
+	c, err := parseAnalyzeArgs(e, args)
+	if err != nil {
+		return err
+	}
+	_, err = analyze(ctx, e, c)
+	return err
+}
+
+// parseAnalyzeArgs reads the analyze command line; the demo goes through it too.
+func parseAnalyzeArgs(e *env, args []string) (analyzeConfig, error) {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var c analyzeConfig
+	c.flags(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: tasi analyze --shorelines PATH [flags]\n\nCompute DSAS shoreline change statistics per transect and per admin unit.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("analyze: unexpected argument %q", fs.Arg(0))
+	}
+	c.settings = make(map[string]string)
+	fs.VisitAll(func(f *flag.Flag) { c.settings[f.Name] = f.Value.String() })
+	return c, nil
+}
+
+// analyze runs one analysis end to end: read, compute, write, report.
+func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, error) {
+	started := time.Now().UTC()
+	p, err := c.params()
+	if err != nil {
+		return nil, err
+	}
+	if len(c.shorelines) == 0 && len(c.series) == 0 {
+		return nil, fmt.Errorf("analyze: give --shorelines (or --coastsat-series with --transects)")
+	}
+	if len(c.series) > 0 && c.transects == "" {
+		return nil, fmt.Errorf("analyze: --coastsat-series needs --transects, the transects the series was measured on")
+	}
+	if c.out == "" && c.csvDir == "" {
+		return nil, fmt.Errorf("analyze: give --out results.gpkg and/or --csv-dir DIR, or nothing would be kept")
+	}
+	if c.out != "" && !strings.EqualFold(filepath.Ext(c.out), ".gpkg") {
+		return nil, fmt.Errorf("analyze: --out %s: the embedded store is a GeoPackage, name it .gpkg", c.out)
+	}
+
+	step := time.Now()
+	in, files, err := loadInputs(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	e.log.Info("read inputs", "shorelines", len(in.Shorelines), "admin_units", len(in.Units),
+		"given_transects", len(in.Transects), "files", len(files), "took", since(step))
+
+	step = time.Now()
+	bar := newProgressBar(e.stderr)
+	p.Progress = bar.update
+	res, err := analysis.Run(ctx, in, p)
+	bar.done()
+	if err != nil {
+		return nil, err
+	}
+	e.log.Info("computed change", "utm", res.Zone.String(), "transects", len(res.Transects),
+		"intersections", len(res.Intersections), "units", len(res.Units), "took", since(step))
+	if n := len(res.Missed); n > 0 {
+		sample := make([]string, 0, 5)
+		for _, i := range res.Missed[:min(n, 5)] {
+			sample = append(sample, res.Transects[i].Label)
+		}
+		e.log.Warn("transects that meet no shoreline", "count", n, "first", strings.Join(sample, ","))
+	}
+
+	step = time.Now()
+	prov := analysis.Provenance{
+		Version:    e.version,
+		Started:    started,
+		Finished:   time.Now().UTC(),
+		Parameters: c.settings,
+		Inputs:     files,
+	}
+	if err := writeOutputs(c, res, prov); err != nil {
+		return nil, err
+	}
+	e.log.Info("wrote results", "gpkg", c.out, "csv_dir", c.csvDir, "took", since(step))
+	printTopEroding(e, res, 10)
+	return res, nil
+}
+
+func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }
+
+// printTopEroding prints the units whose mean LRR falls fastest.
+func printTopEroding(e *env, res *analysis.Result, n int) {
+	var idx []int
+	for i, u := range res.Units {
+		if !math.IsNaN(u.MeanLRR) && u.MeanLRR < 0 {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) == 0 {
+		return
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return res.Units[idx[a]].MeanLRR < res.Units[idx[b]].MeanLRR })
+	fmt.Fprintf(e.stdout, "\nFastest-eroding units (mean LRR, m/yr):\n")
+	fmt.Fprintf(e.stdout, "  %-10s %-24s %9s %10s %9s %11s\n", "P-code", "name", "mean LRR", "% eroding", "coast km", "population")
+	for _, i := range idx[:min(n, len(idx))] {
+		u := res.Units[i]
+		pop := "–"
+		if u.Unit.Population >= 0 {
+			pop = fmt.Sprint(u.Unit.Population)
+		}
+		fmt.Fprintf(e.stdout, "  %-10s %-24s %9.2f %10.0f %9.1f %11s\n", u.Unit.Code, truncate(u.Unit.Name, 24), u.MeanLRR, u.PctEroding, u.CoastKm, pop)
+	}
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
