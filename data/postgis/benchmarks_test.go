@@ -1,0 +1,92 @@
+package postgis_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/vector/polyindex"
+	"github.com/tasi-gis/tasi/vector/synthetic"
+	"github.com/tasi-gis/tasi/vector/utm"
+)
+
+// timorLesteRun is the demo's run: 38 synthetic shorelines (1987–2024) on the whole
+// 785 km COD-AB coast of Timor-Leste, with the 442 sucos (as analysis's benchmark).
+func timorLesteRun(b *testing.B) *analysis.Result {
+	b.Helper()
+	ref, err := data.TimorLeste()
+	if err != nil {
+		b.Fatal(err)
+	}
+	zone, err := utm.ZoneOf(ref.Bound())
+	if err != nil {
+		b.Fatal(err)
+	}
+	coast := project.MultiLineString(ref.Coastline.Clone(), zone.Forward)
+	land := make([]orb.MultiPolygon, len(ref.Units))
+	for i, u := range ref.Units {
+		land[i] = project.MultiPolygon(u.Geometry.Clone(), zone.Forward)
+	}
+	ss, err := synthetic.Generate(coast, polyindex.New(land), synthetic.DefaultRateField(coast.Bound(), 1), synthetic.Options{
+		Seed: 1, Start: time.Date(1987, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC),
+		PerYear: 1, Noise: 8, NoiseLength: 500, Uncertainty: [2]float64{6, 15}, CloudGap: 0.15, Seasonal: 5,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := analysis.Input{Coast: ref.Coastline, Units: ref.Units}
+	for _, s := range ss {
+		in.Shorelines = append(in.Shorelines, analysis.Shoreline{
+			Source: "synthetic", Date: s.Date, Uncertainty: s.Uncertainty,
+			Geometry: project.MultiLineString(s.Geometry.Clone(), zone.Inverse),
+		})
+	}
+	res, err := analysis.Run(context.Background(), in, analysis.DefaultParams())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res
+}
+
+// BenchmarkWriteRunTimorLeste measures WriteRun of the whole Timor-Leste demo run (about
+// 15,700 transects, 550,000 intersections, 99 sucos) into a database that already holds
+// the earlier iterations' runs.
+func BenchmarkWriteRunTimorLeste(b *testing.B) {
+	res := timorLesteRun(b)
+	s, _ := newStore(b)
+	ctx := context.Background()
+	prov := provenance()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.WriteRun(ctx, res, prov); err != nil {
+			b.Fatal(err)
+		}
+	}
+	elapsed := time.Since(start).Seconds()
+	b.ReportMetric(elapsed/float64(b.N), "s/run")
+	b.ReportMetric(float64(len(res.Intersections)*b.N)/elapsed, "intersections/s")
+	b.ReportMetric(float64(len(res.Transects)), "transects")
+	b.ReportMetric(float64(len(res.Intersections)), "intersections")
+}
+
+// BenchmarkImportReference measures ImportReference of the bundled Timor-Leste data,
+// including deriving postos and municipalities.
+func BenchmarkImportReference(b *testing.B) {
+	ref, err := data.TimorLeste()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, _ := newStore(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.ImportReference(ctx, ref); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

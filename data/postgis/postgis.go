@@ -1,0 +1,172 @@
+// Package postgis is tasi's shared store: analysis runs and the reference data in a
+// PostgreSQL database with PostGIS, the system of record that the tile server, the API and
+// many users read. The GeoPackage store (package gpkg) is the single-user alternative and
+// holds the same layers.
+//
+// All tables live in one schema, "tasi" unless WithSchema says otherwise; the schema is
+// created and upgraded by Migrate from SQL files embedded in the binary. Reference data is
+// in WGS84 (EPSG:4326); run results keep the UTM zone the rates were measured in
+// (runs.epsg, EPSG:326xx/327xx), as DSAS does. Tile-facing tables carry generated
+// Web Mercator (EPSG:3857) copies, simplified for low zooms where that matters. See
+// migrations/0001_init.sql for every table and column.
+//
+// A run is written in two steps: its runs row is committed first with status 'running',
+// then all its rows are loaded with COPY in a second transaction that also sets the status
+// to 'succeeded'. A run that fails or is cancelled is marked 'failed' with the error and
+// leaves no rows behind. A writer killed outright leaves its runs row 'running'; Runs
+// reports it as Abandoned once its server process is gone, and FailAbandoned records it as
+// failed.
+//
+// Errors never contain the password of the database URL: see Redact.
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DefaultSchema is the schema holding tasi's tables unless WithSchema names another.
+const DefaultSchema = "tasi"
+
+// Errors callers branch on.
+var (
+	// ErrNotFound reports that a run does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrNoPostGIS reports that the database lacks the postgis extension.
+	ErrNoPostGIS = errors.New("postgis extension missing")
+	// ErrSchemaTooNew reports a schema migrated by a newer tasi than this one.
+	ErrSchemaTooNew = errors.New("database schema is newer than this tasi")
+	// ErrNotMigrated reports a schema that is missing or older than this tasi needs.
+	ErrNotMigrated = errors.New("database schema is not up to date")
+	// ErrBusy reports a run that is still being written.
+	ErrBusy = errors.New("run is being written")
+)
+
+// Store is a connection pool to a tasi database. It is safe for concurrent use.
+type Store struct {
+	pool       *pgxpool.Pool
+	schema     string // tasi's schema
+	extSchema  string // schema holding postgis
+	where      string // redacted URL, for messages
+	migrations []migration
+}
+
+// Option changes how Open connects.
+type Option func(*options)
+
+type options struct {
+	schema string
+}
+
+// WithSchema makes the Store keep its tables in schema name instead of DefaultSchema, for
+// example to give each test its own.
+func WithSchema(name string) Option {
+	return func(o *options) { o.schema = name }
+}
+
+// Open connects to the database at url, a postgres:// URL or a key=value DSN (libpq
+// syntax; PG* environment variables and ~/.pgpass fill in what it leaves out). It checks
+// that the server answers and that the database has the postgis extension, and returns an
+// error wrapping ErrNoPostGIS, saying how to install it, when it does not. It does not
+// create or check tasi's tables: Migrate does. Errors never include the password.
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
+	o := options{schema: DefaultSchema}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.schema == "" {
+		return nil, errors.New("open database: empty schema name")
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		return nil, err
+	}
+	where := Redact(url)
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// The parse error quotes the URL; keep only the redacted message, not the chain.
+		return nil, fmt.Errorf("open database %s: %s", where, redactSecrets(err.Error(), ""))
+	}
+	secret := cfg.ConnConfig.Password
+	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
+		cfg.ConnConfig.RuntimeParams["application_name"] = "tasi"
+	}
+
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", where, connectError(err, secret))
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	ext, err := checkPostGIS(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", where, redactError(err, secret))
+	}
+
+	// Unqualified names resolve in tasi's schema, then in postgis's (geometry, ST_*).
+	path := pgx.Identifier{o.schema}.Sanitize()
+	if ext != o.schema {
+		path += ", " + pgx.Identifier{ext}.Sanitize()
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = path
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", where, redactError(err, secret))
+	}
+	return &Store{pool: pool, schema: o.schema, extSchema: ext, where: where, migrations: ms}, nil
+}
+
+// Close closes every connection of the pool, waiting for those in use to be released.
+func (s *Store) Close() { s.pool.Close() }
+
+// Schema returns the schema holding tasi's tables.
+func (s *Store) Schema() string { return s.schema }
+
+// checkPostGIS returns the schema holding the postgis extension, or an error wrapping
+// ErrNoPostGIS that says how to get it.
+func checkPostGIS(ctx context.Context, conn *pgx.Conn) (string, error) {
+	var schema string
+	err := conn.QueryRow(ctx, `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+		WHERE e.extname = 'postgis'`).Scan(&schema)
+	if err == nil {
+		return schema, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("check postgis extension: %w", err)
+	}
+	var db string
+	var major int
+	var available bool
+	if err := conn.QueryRow(ctx, `SELECT current_database(), current_setting('server_version_num')::int / 10000,
+		EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&db, &major, &available); err != nil {
+		return "", fmt.Errorf("check postgis extension: %w", err)
+	}
+	if available {
+		return "", fmt.Errorf("%w: database %q does not have it: connect as a superuser and run CREATE EXTENSION postgis;", ErrNoPostGIS, db)
+	}
+	return "", fmt.Errorf("%w: the server has no PostGIS: install it (Debian/Ubuntu: apt-get install postgresql-%d-postgis-3), "+
+		"then run CREATE EXTENSION postgis; in database %q as a superuser", ErrNoPostGIS, major, db)
+}
+
+// connectError explains a failed connection and removes secret from its message.
+func connectError(err error, secret string) error {
+	var pgErr *pgconn.PgError
+	var netErr net.Error
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &pgErr) && pgErr.Code == "28P01":
+		err = fmt.Errorf("wrong user name or password: %w", err)
+	case errors.As(err, &pgErr) && pgErr.Code == "3D000":
+		err = fmt.Errorf("no such database: %w", err)
+	case errors.As(err, &opErr) && strings.Contains(opErr.Err.Error(), "refused"),
+		errors.As(err, &netErr) && netErr.Timeout():
+		err = fmt.Errorf("cannot reach the server (is PostgreSQL running and accepting connections there?): %w", err)
+	}
+	return redactError(err, secret)
+}
