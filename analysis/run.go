@@ -37,23 +37,32 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	res := &Result{Zone: zone, Params: p}
 	fwd := orb.Projection(zone.Forward)
 
+	// Projecting and checking whole-coast shorelines is a third of a run: spread it over the
+	// cores, one shoreline per task.
 	res.Shorelines = make([]Shoreline, len(in.Shorelines))
-	for i, s := range in.Shorelines {
+	err = forEach(ctx, len(in.Shorelines), func(i int) error {
+		s := in.Shorelines[i]
 		if !(s.Uncertainty > 0) || math.IsInf(s.Uncertainty, 0) {
-			return nil, fmt.Errorf("shoreline %s: uncertainty %v m: must be a positive number", s.Source, s.Uncertainty)
+			return fmt.Errorf("shoreline %s: uncertainty %v m: must be a positive number", s.Source, s.Uncertainty)
 		}
 		s.Geometry = project.MultiLineString(s.Geometry.Clone(), fwd)
 		if err := linework.Check(s.Geometry); err != nil {
-			return nil, fmt.Errorf("shoreline %s: %w", s.Source, err)
+			return fmt.Errorf("shoreline %s: %w", s.Source, err)
 		}
 		res.Shorelines[i] = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	units := make([]data.AdminUnit, len(in.Units))
 	unitPolys := make([]orb.MultiPolygon, len(in.Units))
-	for i, u := range in.Units {
+	_ = forEach(ctx, len(in.Units), func(i int) error {
+		u := in.Units[i]
 		u.Geometry = project.MultiPolygon(u.Geometry.Clone(), fwd)
 		units[i], unitPolys[i] = u, u.Geometry
-	}
+		return nil
+	})
 	unitIndex := polyindex.New(unitPolys)
 	if err := ctx.Err(); err != nil {
 		return nil, err

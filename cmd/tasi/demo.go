@@ -13,21 +13,10 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/data/ogr"
-	"github.com/tasi-gis/tasi/vector/polyindex"
-	"github.com/tasi-gis/tasi/vector/synthetic"
-	"github.com/tasi-gis/tasi/vector/utm"
 )
-
-// syntheticNotice is printed with every demo and written next to its files.
-const syntheticNotice = `THE DEMO SHORELINES ARE SYNTHETIC. There is no public time series of satellite-derived
-shorelines for Timor-Leste, so tasi generated one from a seed on the real COD-AB coastline,
-with a known rate field. The rates below measure how well tasi recovers that field; they
-say nothing about the real coast of Timor-Leste.`
 
 // demoConfig is what `tasi demo` is told.
 type demoConfig struct {
@@ -42,10 +31,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	var c demoConfig
 	fs.StringVar(&c.dir, "dir", "demo", "folder for the synthetic shorelines, the truth and the results")
-	fs.Uint64Var(&c.seed, "seed", 20261122, "seed of the synthetic shorelines and rate field")
-	fs.IntVar(&c.start, "start", 1987, "first year of shorelines")
-	fs.IntVar(&c.end, "end", 2024, "last year of shorelines")
-	fs.Float64Var(&c.perYear, "per-year", 1, "mean number of shorelines per year")
+	d := demo.DefaultConfig()
+	fs.Uint64Var(&c.seed, "seed", d.Seed, "seed of the synthetic shorelines and rate field")
+	fs.IntVar(&c.start, "start", d.Start, "first year of shorelines")
+	fs.IntVar(&c.end, "end", d.End, "last year of shorelines")
+	fs.Float64Var(&c.perYear, "per-year", d.PerYear, "mean number of shorelines per year")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,46 +45,23 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	fmt.Fprintln(e.stdout, syntheticNotice)
+	fmt.Fprintln(e.stdout, demo.Notice)
 	fmt.Fprintln(e.stdout)
 
 	step := time.Now()
-	ref, err := data.TimorLeste()
-	if err != nil {
-		return fmt.Errorf("demo: load bundled data: %w", err)
-	}
-	zone, err := utm.ZoneOf(ref.Bound())
+	series, err := demo.TimorLeste(demo.Config{Seed: c.seed, Start: c.start, End: c.end, PerYear: c.perYear})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	coast := project.MultiLineString(ref.Coastline.Clone(), zone.Forward)
-	land := make([]orb.MultiPolygon, len(ref.Units))
-	for i, u := range ref.Units {
-		land[i] = project.MultiPolygon(u.Geometry.Clone(), zone.Forward)
-	}
-	rate := synthetic.DefaultRateField(coast.Bound(), c.seed)
-	shorelines, err := synthetic.Generate(coast, polyindex.New(land), rate, synthetic.Options{
-		Seed:        c.seed,
-		Start:       time.Date(c.start, 1, 1, 0, 0, 0, 0, time.UTC),
-		End:         time.Date(c.end, 12, 31, 0, 0, 0, 0, time.UTC),
-		PerYear:     c.perYear,
-		Noise:       8,
-		NoiseLength: 500,
-		Uncertainty: [2]float64{6, 15},
-		CloudGap:    0.15,
-		Seasonal:    5,
-	})
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
+	input := series.Input()
 	shorePath := filepath.Join(c.dir, "shorelines.gpkg")
-	if err := writeSyntheticShorelines(shorePath, shorelines, zone); err != nil {
+	if err := writeSyntheticShorelines(shorePath, input.Shorelines); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(c.dir, "SYNTHETIC.txt"), []byte(syntheticNotice+"\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(c.dir, "SYNTHETIC.txt"), []byte(demo.Notice+"\n"), 0o644); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	e.log.Info("generated synthetic shorelines", "count", len(shorelines), "from", c.start, "to", c.end,
+	e.log.Info("generated synthetic shorelines", "count", len(input.Shorelines), "from", c.start, "to", c.end,
 		"seed", c.seed, "file", shorePath, "took", since(step))
 
 	ac, err := parseAnalyzeArgs(e, []string{
@@ -110,7 +77,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	errs, err := writeTruth(filepath.Join(c.dir, "truth.csv"), res, rate)
+	errs, err := writeTruth(filepath.Join(c.dir, "truth.csv"), res, series)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -122,7 +89,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 type recovery struct{ lrr, wlr []float64 }
 
 // writeTruth writes the true rate at every transect beside the recovered ones.
-func writeTruth(path string, res *analysis.Result, rate synthetic.RateField) (recovery, error) {
+func writeTruth(path string, res *analysis.Result, series *demo.Series) (recovery, error) {
 	var rec recovery
 	err := writeFile(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
@@ -134,7 +101,7 @@ func writeTruth(path string, res *analysis.Result, rate synthetic.RateField) (re
 			return strconv.FormatFloat(v, 'f', 3, 64)
 		}
 		for _, t := range res.Transects {
-			truth := synthetic.Truth(rate, t.BaselinePoint())
+			truth := series.Truth(t.BaselinePoint())
 			ll := res.Zone.Inverse(t.Origin)
 			el, ew := t.Stats.LRR-truth, t.Stats.WLR-truth
 			if !math.IsNaN(el) {
@@ -178,7 +145,7 @@ func quantile(v []float64, q float64) float64 {
 
 // writeSyntheticShorelines writes the shorelines in WGS84 with their date and uncertainty,
 // as any user's shoreline file would arrive.
-func writeSyntheticShorelines(path string, ss []synthetic.Shoreline, zone utm.Zone) error {
+func writeSyntheticShorelines(path string, ss []analysis.Shoreline) error {
 	tmp := path + ".tmp"
 	os.Remove(tmp)
 	g, err := ogr.CreateGeoPackage(tmp)
@@ -194,7 +161,7 @@ func writeSyntheticShorelines(path string, ss []synthetic.Shoreline, zone utm.Zo
 		return err
 	}
 	for _, s := range ss {
-		if err := lw.Write(project.MultiLineString(s.Geometry.Clone(), zone.Inverse), s.Date, s.Uncertainty); err != nil {
+		if err := lw.Write(s.Geometry, s.Date, s.Uncertainty); err != nil {
 			g.Close()
 			return err
 		}
