@@ -38,6 +38,7 @@ type analyzeConfig struct {
 	confidence         float64
 	out                string
 	csvDir             string
+	db                 string
 
 	settings map[string]string // every flag and its value, for the run record
 }
@@ -72,6 +73,7 @@ func (c *analyzeConfig) flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.confidence, "confidence", d.Confidence*100, "confidence level in percent of the LCI and WCI intervals")
 	fs.StringVar(&c.out, "out", "", "write the run to this GeoPackage (the embedded store)")
 	fs.StringVar(&c.csvDir, "csv-dir", "", "write transects.csv and admin_change.csv into this folder")
+	fs.StringVar(&c.db, "db", "", "also store the run in this PostGIS database (default $"+envDatabaseURL+"; 'none' for no database)")
 }
 
 func (c *analyzeConfig) params() (analysis.Params, error) {
@@ -97,6 +99,7 @@ func runAnalyze(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	c.db = databaseURL(c.db) // here, not in parseAnalyzeArgs: the demo stores no run
 	_, err = analyze(ctx, e, c)
 	return err
 }
@@ -119,6 +122,7 @@ func parseAnalyzeArgs(e *env, args []string) (analyzeConfig, error) {
 	}
 	c.settings = make(map[string]string)
 	fs.VisitAll(func(f *flag.Flag) { c.settings[f.Name] = f.Value.String() })
+	delete(c.settings, "db") // where the run is stored is no parameter of it, and may hold a password
 	return c, nil
 }
 
@@ -135,12 +139,18 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 	if len(c.series) > 0 && c.transects == "" {
 		return nil, fmt.Errorf("analyze: --coastsat-series needs --transects, the transects the series was measured on")
 	}
-	if c.out == "" && c.csvDir == "" {
-		return nil, fmt.Errorf("analyze: give --out results.gpkg and/or --csv-dir DIR, or nothing would be kept")
+	if c.out == "" && c.csvDir == "" && (c.db == "" || c.db == "none") {
+		return nil, fmt.Errorf("analyze: give --out results.gpkg, --csv-dir DIR and/or --db URL, or nothing would be kept")
 	}
 	if c.out != "" && !strings.EqualFold(filepath.Ext(c.out), ".gpkg") {
 		return nil, fmt.Errorf("analyze: --out %s: the embedded store is a GeoPackage, name it .gpkg", c.out)
 	}
+
+	db, err := openRunDB(ctx, e, c.db)
+	if err != nil {
+		return nil, err
+	}
+	defer db.close()
 
 	step := time.Now()
 	in, files, err := loadInputs(ctx, c)
@@ -176,7 +186,7 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 		Parameters: c.settings,
 		Inputs:     files,
 	}
-	if err := writeOutputs(c, res, prov); err != nil {
+	if err := writeOutputs(c, res, prov, db.writer(ctx, res, prov)); err != nil {
 		return nil, err
 	}
 	e.log.Info("wrote results", "gpkg", c.out, "csv_dir", c.csvDir, "took", since(step))

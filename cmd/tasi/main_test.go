@@ -258,8 +258,18 @@ func TestAnalyzeReproducible(t *testing.T) {
 		out := filepath.Join(dir, fmt.Sprint("out", i))
 		if log, err := runCLI(t, "analyze", "--shorelines", filepath.Join(dir, "shorelines.geojson"),
 			"--coast", filepath.Join(dir, "coast.geojson"), "--land", filepath.Join(dir, "land.geojson"),
-			"--admin", filepath.Join(dir, "admin.geojson"), "--csv-dir", out); err != nil {
+			"--admin", filepath.Join(dir, "admin.geojson"), "--csv-dir", out,
+			"--out", filepath.Join(out, "new", "folder", "results.gpkg")); err != nil {
 			t.Fatalf("analyze: %v\n%s", err, log)
+		}
+		for _, name := range []string{"transects.csv", "admin_change.csv", "new/folder/results.gpkg"} {
+			fi, err := os.Stat(filepath.Join(out, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o644 {
+				t.Errorf("%s has mode %v, want -rw-r--r--", name, fi.Mode().Perm())
+			}
 		}
 		for j, name := range []string{"transects.csv", "admin_change.csv"} {
 			b, err := os.ReadFile(filepath.Join(out, name))

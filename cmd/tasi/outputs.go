@@ -15,7 +15,11 @@ import (
 // writeOutputs writes every requested output next to its destination under a temporary
 // name, and renames them into place only once all are complete: a failed run leaves no
 // partial file and leaves the results of an earlier run as they were.
-func writeOutputs(c analyzeConfig, res *analysis.Result, prov analysis.Provenance) (err error) {
+//
+// store, when not nil, stores the run elsewhere (the database) once every file is
+// complete and before any is renamed: when it fails no file is put in place, and when the
+// renaming fails after it, its undo is called.
+func writeOutputs(c analyzeConfig, res *analysis.Result, prov analysis.Provenance, store func() (undo func(), err error)) (err error) {
 	type pending struct{ tmp, final string }
 	var done []pending
 	defer func() {
@@ -26,6 +30,9 @@ func writeOutputs(c analyzeConfig, res *analysis.Result, prov analysis.Provenanc
 		}
 	}()
 	tempName := func(final string) (string, error) {
+		if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+			return "", fmt.Errorf("write %s: %w", final, err)
+		}
 		f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
 		if err != nil {
 			return "", fmt.Errorf("write %s: %w", final, err)
@@ -67,7 +74,22 @@ func writeOutputs(c analyzeConfig, res *analysis.Result, prov analysis.Provenanc
 			}
 		}
 	}
+	if store != nil {
+		undo, serr := store()
+		if serr != nil {
+			return serr
+		}
+		defer func() { // on the named result: a failed rename below
+			if err != nil {
+				undo()
+			}
+		}()
+	}
 	for _, p := range done {
+		// Temporary files are created private (0600); results are ordinary files.
+		if err := os.Chmod(p.tmp, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", p.final, err)
+		}
 		if err := os.Rename(p.tmp, p.final); err != nil {
 			return fmt.Errorf("write %s: %w", p.final, err)
 		}
