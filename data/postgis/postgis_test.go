@@ -209,6 +209,7 @@ func TestSchemaTooNew(t *testing.T) {
 	t.Parallel()
 	s, dbURL := newStore(t)
 	ctx := context.Background()
+	before := queryInt(t, dbURL, "SELECT count(*) FROM tasi.schema_migrations")
 	pg.Exec(t, dbURL, "INSERT INTO tasi.schema_migrations (version, name) VALUES (9999, '9999_from_the_future')")
 
 	if _, err := s.Migrate(ctx); !errors.Is(err, postgis.ErrSchemaTooNew) || !strings.Contains(err.Error(), "upgrade tasi") {
@@ -223,8 +224,8 @@ func TestSchemaTooNew(t *testing.T) {
 	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.runs"); n != 0 {
 		t.Errorf("%d runs written to a newer schema", n)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.schema_migrations"); n != 2 {
-		t.Errorf("schema_migrations has %d rows, want 2 (Migrate must not touch it)", n)
+	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.schema_migrations"); n != before+1 {
+		t.Errorf("schema_migrations has %d rows, want %d (Migrate must not touch it)", n, before+1)
 	}
 }
 

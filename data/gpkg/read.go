@@ -1,0 +1,419 @@
+package gpkg
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data/ogr"
+	"github.com/tasi-gis/tasi/vector/utm"
+)
+
+// Read reads the run that Write stored at path, so that a server can serve a GeoPackage
+// the way it serves a run from PostGIS. Geometry comes back in the run's UTM zone, as in
+// the Result that was written (ogr hands out lon/lat, which Read projects back with the
+// zone named by the runs layer; the round trip moves points by nanometres).
+//
+// The file does not hold everything a Result has, so some fields are rebuilt or left
+// unset:
+//   - Transect.ID is the transect's 1-based position in the file, Part is -1 and
+//     Chainage NaN: the transects layer has no cast id, baseline part or chainage.
+//   - Transect.Unit is found through the transect's P-code among the admin_change rows.
+//   - Result.Params is the zero Params: the file stores the settings by their
+//     command-line names, in Provenance.Parameters.
+//   - Missed lists the transects with no shoreline position (n = 0).
+//
+// Units, transects and shorelines keep the file's order, which is the order Write was
+// given them in, so the 1-based feature ids (fid) are the unit, transect and shoreline
+// numbers PostGIS stores. Statistics stored as NULL come back as NaN, unknown census
+// figures as -1.
+//
+// Layers are read in parallel; WithoutIntersections skips the largest one.
+func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Result, analysis.Provenance, error) {
+	var o readOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	fail := func(layer string, err error) (*analysis.Result, analysis.Provenance, error) {
+		return nil, analysis.Provenance{}, fmt.Errorf("read run %s: layer %s: %w", path, layer, err)
+	}
+	names, err := ogr.LayerNames(path)
+	if err != nil {
+		return nil, analysis.Provenance{}, fmt.Errorf("read run: %w", err)
+	}
+	have := make(map[string]bool, len(names))
+	for _, n := range names {
+		have[n] = true
+	}
+	for _, name := range []string{"runs", "transects"} {
+		if !have[name] {
+			return fail(name, errors.New("missing: is this a tasi results GeoPackage?"))
+		}
+	}
+	// Layers are read in parallel: GDAL spends most of the time reprojecting feature by
+	// feature, and the intersections alone take seconds.
+	want := []string{"runs", "shorelines", "baseline", "admin_change", "transects"}
+	if !o.noIntersections {
+		want = append(want, "intersections")
+	}
+	layers := make(map[string]*ogr.Layer, len(want))
+	errs := make([]error, len(want))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i, name := range want {
+		if !have[name] {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ls, err := ogr.Read(ctx, path, ogr.ReadOptions{Layer: name})
+			if err != nil {
+				errs[i] = fmt.Errorf("read run: %w", err)
+				return
+			}
+			mu.Lock()
+			layers[name] = &ls[0]
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, analysis.Provenance{}, err
+	}
+
+	prov, zone, err := readRun(layers["runs"])
+	if err != nil {
+		return fail("runs", err)
+	}
+	res := &analysis.Result{Zone: zone}
+	r := reader{fwd: orb.Projection(zone.Forward)}
+	if l := layers["shorelines"]; l != nil {
+		if res.Shorelines, err = r.shorelines(l); err != nil {
+			return fail("shorelines", err)
+		}
+	}
+	if l := layers["baseline"]; l != nil {
+		if res.Baseline, err = r.baseline(l); err != nil {
+			return fail("baseline", err)
+		}
+	}
+	unitIndex := map[string]int{}
+	if l := layers["admin_change"]; l != nil {
+		if res.Units, err = r.units(l); err != nil {
+			return fail("admin_change", err)
+		}
+		for i, u := range res.Units {
+			unitIndex[u.Unit.Code] = i
+		}
+	}
+	if res.Transects, err = r.transects(layers["transects"], unitIndex); err != nil {
+		return fail("transects", err)
+	}
+	for i, t := range res.Transects {
+		if t.Stats.N == 0 {
+			res.Missed = append(res.Missed, i)
+		}
+	}
+	if l := layers["intersections"]; l != nil {
+		if res.Intersections, err = r.intersections(l, res.Transects); err != nil {
+			return fail("intersections", err)
+		}
+	}
+	return res, prov, nil
+}
+
+// ReadOption changes what Read reads.
+type ReadOption func(*readOptions)
+
+type readOptions struct {
+	noIntersections bool
+}
+
+// WithoutIntersections makes Read skip the intersections layer, leaving
+// Result.Intersections empty: most of a results file, and of the time to read it
+// (3.5 of 4 s for the Timor-Leste demo), which a tile server does not need.
+func WithoutIntersections() ReadOption {
+	return func(o *readOptions) { o.noIntersections = true }
+}
+
+// readRun decodes the single row of the runs layer.
+func readRun(l *ogr.Layer) (analysis.Provenance, utm.Zone, error) {
+	var prov analysis.Provenance
+	if len(l.Features) != 1 {
+		return prov, utm.Zone{}, fmt.Errorf("%d rows, want 1", len(l.Features))
+	}
+	f := fieldReader{fields: l.Features[0].Fields}
+	prov.Version = f.str("tasi_version")
+	prov.Started = f.time("started")
+	prov.Finished = f.time("finished")
+	crs := f.str("crs")
+	if s := f.str("parameters"); s != "" {
+		if err := json.Unmarshal([]byte(s), &prov.Parameters); err != nil {
+			return prov, utm.Zone{}, fmt.Errorf("field parameters: %w", err)
+		}
+	}
+	if s := f.str("inputs"); s != "" {
+		if err := json.Unmarshal([]byte(s), &prov.Inputs); err != nil {
+			return prov, utm.Zone{}, fmt.Errorf("field inputs: %w", err)
+		}
+	}
+	if f.err != nil {
+		return prov, utm.Zone{}, f.err
+	}
+	code, ok := strings.CutPrefix(crs, "EPSG:")
+	epsg, err := strconv.Atoi(code)
+	if !ok || err != nil {
+		return prov, utm.Zone{}, fmt.Errorf("field crs: %q is not an EPSG code", crs)
+	}
+	zone, err := utm.ZoneFromEPSG(epsg)
+	if err != nil {
+		return prov, utm.Zone{}, fmt.Errorf("field crs: %w", err)
+	}
+	return prov, zone, nil
+}
+
+// reader turns the lon/lat features of ogr back into the run's UTM coordinates.
+type reader struct {
+	fwd orb.Projection
+}
+
+func (r reader) shorelines(l *ogr.Layer) ([]analysis.Shoreline, error) {
+	out := make([]analysis.Shoreline, len(l.Features))
+	for i, ft := range l.Features {
+		f := fieldReader{fields: ft.Fields}
+		s := analysis.Shoreline{Date: f.time("date"), Uncertainty: f.num("uncertainty_m"), Source: f.str("source")}
+		if id := f.int("shoreline_id"); id != int64(i+1) && f.err == nil {
+			f.err = fmt.Errorf("shoreline_id %d at position %d: the file is not in shoreline order", id, i+1)
+		}
+		g, err := multiLine(ft.Geometry)
+		if err != nil {
+			f.fail(err)
+		}
+		if f.err != nil {
+			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
+		}
+		s.Geometry = project.MultiLineString(g, r.fwd)
+		out[i] = s
+	}
+	return out, nil
+}
+
+func (r reader) baseline(l *ogr.Layer) (orb.MultiLineString, error) {
+	out := make(orb.MultiLineString, len(l.Features))
+	for i, ft := range l.Features {
+		ls, ok := ft.Geometry.(orb.LineString)
+		if !ok {
+			return nil, fmt.Errorf("feature %d: geometry %s, want LineString", ft.FID, typeName(ft.Geometry))
+		}
+		out[i] = project.LineString(ls, r.fwd)
+	}
+	return out, nil
+}
+
+func (r reader) units(l *ogr.Layer) ([]analysis.UnitChange, error) {
+	out := make([]analysis.UnitChange, len(l.Features))
+	for i, ft := range l.Features {
+		f := fieldReader{fields: ft.Fields}
+		var u analysis.UnitChange
+		a := &u.Unit
+		a.Code, a.Name = f.str("pcode"), f.str("name")
+		a.ParentCode, a.ParentName = f.str("parent_pcode"), f.str("parent_name")
+		a.RegionCode, a.RegionName = f.str("region_pcode"), f.str("region_name")
+		a.Population, a.Households = f.count("population"), f.count("households")
+		u.Transects = int(f.int("n_transects"))
+		u.CoastKm = f.num("coast_km")
+		u.MeanLRR, u.MedianLRR, u.MinLRR, u.MaxLRR = f.num("mean_LRR"), f.num("median_LRR"), f.num("min_LRR"), f.num("max_LRR")
+		u.MeanEPR, u.MeanNSM = f.num("mean_EPR"), f.num("mean_NSM")
+		u.PctEroding, u.PctAccreting = f.num("pct_eroding"), f.num("pct_accreting")
+		u.PctSigEroding, u.PctSigAccreting = f.num("pct_sig_eroding"), f.num("pct_sig_accreting")
+		u.MeanLRRUnc, u.NEffective = f.num("mean_LRR_unc"), f.num("n_effective")
+		u.AreaLost, u.AreaGained = f.num("area_lost_m2"), f.num("area_gained_m2")
+		if a.Code == "" && f.err == nil {
+			f.err = errors.New("empty pcode")
+		}
+		g, err := multiPolygon(ft.Geometry)
+		if err != nil {
+			f.fail(err)
+		}
+		if f.err != nil {
+			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
+		}
+		a.Geometry = project.MultiPolygon(g, r.fwd)
+		out[i] = u
+	}
+	return out, nil
+}
+
+func (r reader) transects(l *ogr.Layer, unitIndex map[string]int) ([]analysis.Transect, error) {
+	out := make([]analysis.Transect, len(l.Features))
+	for i, ft := range l.Features {
+		f := fieldReader{fields: ft.Fields}
+		var t analysis.Transect
+		t.ID, t.Part, t.Chainage = i+1, -1, math.NaN()
+		t.Label = f.str("transect_id")
+		t.Unit = -1
+		if code := f.str("pcode"); code != "" {
+			u, ok := unitIndex[code]
+			if !ok && f.err == nil {
+				f.err = fmt.Errorf("pcode %q is not in admin_change", code)
+			}
+			if ok {
+				t.Unit = u
+			}
+		}
+		t.Azimuth, t.Base, t.Width = f.num("azimuth"), f.num("base_m"), f.num("width_m")
+		st := &t.Stats
+		st.N = int(f.int("n"))
+		st.First, st.Last = f.time("date_first"), f.time("date_last")
+		st.SCE, st.NSM, st.EPR, st.EPRunc = f.num("SCE"), f.num("NSM"), f.num("EPR"), f.num("EPRunc")
+		st.LRR, st.LR2, st.LSE, st.LCI = f.num("LRR"), f.num("LR2"), f.num("LSE"), f.num("LCI")
+		st.WLR, st.WR2, st.WSE, st.WCI = f.num("WLR"), f.num("WR2"), f.num("WSE"), f.num("WCI")
+		ls, ok := ft.Geometry.(orb.LineString)
+		if (!ok || len(ls) != 2) && f.err == nil {
+			f.err = fmt.Errorf("geometry %s with %d vertices, want a LineString of 2", typeName(ft.Geometry), len(ls))
+		}
+		if f.err != nil {
+			return nil, fmt.Errorf("feature %d (transect %q): %w", ft.FID, t.Label, f.err)
+		}
+		t.Origin, t.End = r.fwd(ls[0]), r.fwd(ls[1])
+		out[i] = t
+	}
+	return out, nil
+}
+
+func (r reader) intersections(l *ogr.Layer, ts []analysis.Transect) ([]analysis.Intersection, error) {
+	index := make(map[string]int, len(ts))
+	for i, t := range ts {
+		index[t.Label] = i
+	}
+	out := make([]analysis.Intersection, len(l.Features))
+	for i, ft := range l.Features {
+		f := fieldReader{fields: ft.Fields}
+		label := f.str("transect_id")
+		x := analysis.Intersection{Shoreline: int(f.int("shoreline_id")) - 1, Date: f.time("date"), Distance: f.num("distance_m")}
+		t, ok := index[label]
+		if !ok && f.err == nil {
+			f.err = fmt.Errorf("transect_id %q is not in the transects layer", label)
+		}
+		p, isPoint := ft.Geometry.(orb.Point)
+		if !isPoint && f.err == nil {
+			f.err = fmt.Errorf("geometry %s, want Point", typeName(ft.Geometry))
+		}
+		if f.err != nil {
+			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
+		}
+		x.Transect, x.Point = t, r.fwd(p)
+		out[i] = x
+	}
+	return out, nil
+}
+
+// fieldReader reads typed fields of one feature and keeps the first error.
+type fieldReader struct {
+	fields map[string]any
+	err    error
+}
+
+func (f *fieldReader) fail(err error) {
+	if f.err == nil {
+		f.err = err
+	}
+}
+
+func (f *fieldReader) str(name string) string {
+	switch v := f.fields[name].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		f.fail(fmt.Errorf("field %s: %T, want a string", name, v))
+		return ""
+	}
+}
+
+// num returns a real field, NaN when it is null.
+func (f *fieldReader) num(name string) float64 {
+	switch v := f.fields[name].(type) {
+	case nil:
+		return math.NaN()
+	case float64:
+		return v
+	case int64:
+		return float64(v)
+	default:
+		f.fail(fmt.Errorf("field %s: %T, want a number", name, v))
+		return math.NaN()
+	}
+}
+
+// int returns an integer field, 0 when it is null.
+func (f *fieldReader) int(name string) int64 {
+	switch v := f.fields[name].(type) {
+	case nil:
+		return 0
+	case int64:
+		return v
+	default:
+		f.fail(fmt.Errorf("field %s: %T, want an integer", name, v))
+		return 0
+	}
+}
+
+// count returns a census count, -1 when it is null (unknown).
+func (f *fieldReader) count(name string) int {
+	if f.fields[name] == nil {
+		return -1
+	}
+	return int(f.int(name))
+}
+
+// time returns a date-time field in UTC, the zero time when it is null.
+func (f *fieldReader) time(name string) time.Time {
+	switch v := f.fields[name].(type) {
+	case nil:
+		return time.Time{}
+	case time.Time:
+		return v.UTC()
+	default:
+		f.fail(fmt.Errorf("field %s: %T, want a date-time", name, v))
+		return time.Time{}
+	}
+}
+
+func multiLine(g orb.Geometry) (orb.MultiLineString, error) {
+	switch g := g.(type) {
+	case orb.MultiLineString:
+		return g, nil
+	case orb.LineString:
+		return orb.MultiLineString{g}, nil
+	}
+	return nil, fmt.Errorf("geometry %s, want MultiLineString", typeName(g))
+}
+
+func multiPolygon(g orb.Geometry) (orb.MultiPolygon, error) {
+	switch g := g.(type) {
+	case orb.MultiPolygon:
+		return g, nil
+	case orb.Polygon:
+		return orb.MultiPolygon{g}, nil
+	}
+	return nil, fmt.Errorf("geometry %s, want MultiPolygon", typeName(g))
+}
+
+func typeName(g orb.Geometry) string {
+	if g == nil {
+		return "none"
+	}
+	return g.GeoJSONType()
+}

@@ -1,0 +1,9 @@
+package postgis
+
+import "github.com/jackc/pgx/v5/pgxpool"
+
+// Pool returns the Store's connection pool, for readers that run their own queries on
+// tasi's tables, such as the tile server (package tiles). Its connections resolve
+// unqualified names in the Store's schema, then in the schema holding postgis. The pool
+// belongs to the Store: do not close it.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }

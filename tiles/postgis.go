@@ -1,0 +1,249 @@
+package tiles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+)
+
+// DefaultStatementTimeout bounds each tile query on the server unless
+// PostGIS.StatementTimeout says otherwise.
+const DefaultStatementTimeout = 10 * time.Second
+
+// PostGIS cuts tiles in the database with ST_AsMVTGeom and ST_AsMVT, from the EPSG:3857
+// columns tasi's schema stores (made valid, and simplified for low zooms, when a run is
+// written; see data/postgis/migrations). Each tile is one statement, run under
+// SET LOCAL statement_timeout; only the tile (z, x, y) and the run id are parameters,
+// every other piece of SQL comes from the layer registry.
+type PostGIS struct {
+	pool   *pgxpool.Pool
+	schema string
+	layers []Layer
+	byName map[string]int
+
+	// StatementTimeout bounds each tile query on the server; DefaultStatementTimeout
+	// when zero. Set it before the first call.
+	StatementTimeout time.Duration
+
+	mu  sync.Mutex
+	sql map[string]string // tile SQL by layer set and level
+}
+
+// NewPostGIS returns a Source reading tasi's tables in schema (data/postgis's Store.Schema,
+// migrated to version 2 or later) through pool, such as Store.Pool. layers is the
+// registry; nil means DefaultLayers. PostGIS functions must resolve on the pool's
+// search_path (the Store's pool has the postgis schema on it).
+func NewPostGIS(pool *pgxpool.Pool, schema string, layers []Layer) (*PostGIS, error) {
+	if layers == nil {
+		layers = DefaultLayers()
+	}
+	if err := checkLayers(layers); err != nil {
+		return nil, fmt.Errorf("postgis tile source: %w", err)
+	}
+	if pool == nil || schema == "" {
+		return nil, errors.New("postgis tile source: nil pool or empty schema")
+	}
+	p := &PostGIS{pool: pool, schema: schema, layers: layers, byName: map[string]int{}, sql: map[string]string{}}
+	for i, l := range layers {
+		p.byName[l.Name] = i
+	}
+	return p, nil
+}
+
+// Layers returns the layer registry.
+func (p *PostGIS) Layers() []Layer { return p.layers }
+
+// table returns name qualified with the schema, quoted.
+func (p *PostGIS) table(name string) string { return pgx.Identifier{p.schema, name}.Sanitize() }
+
+// Latest returns the newest succeeded run.
+func (p *PostGIS) Latest(ctx context.Context) (Run, error) {
+	var id int64
+	err := p.pool.QueryRow(ctx, "SELECT id FROM "+p.table("runs")+" WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1").Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Run{}, fmt.Errorf("latest run: %w: none has succeeded yet", ErrNoRun)
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("latest run: %w", err)
+	}
+	return p.Run(ctx, id)
+}
+
+// Run returns succeeded run id with the bounds of its admin units, transects and
+// shorelines.
+func (p *PostGIS) Run(ctx context.Context, id int64) (Run, error) {
+	r := Run{ID: id}
+	var finished *time.Time
+	var minX, minY, maxX, maxY *float64
+	err := p.pool.QueryRow(ctx, `
+		WITH e AS (
+			SELECT ST_Extent(geom_3857_lo) AS b FROM `+p.table("admin_change")+` WHERE run_id = $1
+			UNION ALL SELECT ST_Extent(geom_3857) FROM `+p.table("transects")+` WHERE run_id = $1
+			UNION ALL SELECT ST_Extent(geom) FROM `+p.table("shoreline_tiles")+` WHERE run_id = $1 AND level = 2
+		), b AS (SELECT ST_Extent(e.b) AS b FROM e)
+		SELECT r.write_finished, ST_XMin(b.b), ST_YMin(b.b), ST_XMax(b.b), ST_YMax(b.b)
+		FROM `+p.table("runs")+` r, b WHERE r.id = $1 AND r.status = 'succeeded'`, id).
+		Scan(&finished, &minX, &minY, &maxX, &maxY)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Run{}, fmt.Errorf("run %d: %w", id, ErrNoRun)
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("run %d: %w", id, err)
+	}
+	if finished != nil {
+		r.Finished = finished.UTC()
+	}
+	if minX != nil {
+		r.Bounds = orb.Bound{Min: lonLat(orb.Point{*minX, *minY}), Max: lonLat(orb.Point{*maxX, *maxY})}
+	}
+	return r, nil
+}
+
+// Tile cuts tile t of run with the named layers in one statement.
+func (p *PostGIS) Tile(ctx context.Context, run int64, t maptile.Tile, layers []string) ([]byte, error) {
+	if !validTile(t) {
+		return nil, fmt.Errorf("tile %d/%d/%d: out of range", t.Z, t.X, t.Y)
+	}
+	var use []int
+	for _, name := range layers {
+		i, ok := p.byName[name]
+		if !ok {
+			return nil, fmt.Errorf("tile %d/%d/%d: unknown layer %q", t.Z, t.X, t.Y, name)
+		}
+		if l := p.layers[i]; int(t.Z) >= l.MinZoom {
+			use = append(use, i)
+		}
+	}
+	if len(use) == 0 {
+		return nil, nil
+	}
+	query, perRun := p.query(use, LevelFor(int(t.Z)))
+	args := []any{int32(t.Z), int64(t.X), int64(t.Y)}
+	if perRun {
+		args = append(args, run)
+	}
+	timeout := p.StatementTimeout
+	if timeout <= 0 {
+		timeout = DefaultStatementTimeout
+	}
+	// SET LOCAL lasts for the batch's implicit transaction: one round trip, and the
+	// setting never leaks into the pool's other users.
+	var tile []byte
+	b := &pgx.Batch{}
+	b.Queue("SET LOCAL statement_timeout = " + strconv.FormatInt(timeout.Milliseconds(), 10))
+	b.Queue(query, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&tile) })
+	if err := p.pool.SendBatch(ctx, b).Close(); err != nil {
+		return nil, fmt.Errorf("tile %d/%d/%d of run %d: %w", t.Z, t.X, t.Y, run, err)
+	}
+	if len(tile) == 0 {
+		return nil, nil
+	}
+	return tile, nil
+}
+
+// query returns the SQL of a tile of the given layers at level, built once and kept, and
+// whether it uses the run id ($4).
+func (p *PostGIS) query(use []int, level Level) (string, bool) {
+	// Registry order, whatever order the caller named the layers in.
+	sorted := append([]int(nil), use...)
+	for i := 1; i < len(sorted); i++ {
+		for j := i; j > 0 && sorted[j] < sorted[j-1]; j-- {
+			sorted[j], sorted[j-1] = sorted[j-1], sorted[j]
+		}
+	}
+	var key strings.Builder
+	perRun := false
+	for _, i := range sorted {
+		key.WriteString(p.layers[i].Name)
+		key.WriteByte(',')
+		perRun = perRun || p.layers[i].PostGIS.PerRun
+	}
+	key.WriteString(strconv.Itoa(int(level)))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if q, ok := p.sql[key.String()]; ok {
+		return q, perRun
+	}
+	parts := make([]string, len(sorted))
+	for k, i := range sorted {
+		parts[k] = p.layerSQL(&p.layers[i], level)
+	}
+	q := "SELECT " + strings.Join(parts, "\n|| ")
+	p.sql[key.String()] = q
+	return q, perRun
+}
+
+// The tile envelope, and the envelope grown by the buffer for the bounding-box filter.
+const (
+	envelope       = "ST_TileEnvelope($1::integer, $2::integer, $3::integer)"
+	envelopeBuffer = "ST_TileEnvelope($1::integer, $2::integer, $3::integer, margin => " + "0.0625" + ")" // Buffer / Extent
+)
+
+// layerSQL returns an expression giving layer l's part of a tile: one MVT layer message,
+// or an empty bytea when no feature touches the tile.
+func (p *PostGIS) layerSQL(l *Layer, level Level) string {
+	s := &l.PostGIS
+	var cols strings.Builder
+	for _, f := range l.Fields {
+		expr := f.SQL
+		if expr == "" {
+			expr = "t." + pgx.Identifier{f.Name}.Sanitize()
+		}
+		fmt.Fprintf(&cols, ", %s AS %s", expr, pgx.Identifier{f.Name}.Sanitize())
+	}
+	var where []string
+	if s.PerRun {
+		where = append(where, "t.run_id = $4::bigint")
+	}
+	if s.Where != "" {
+		where = append(where, "("+s.Where+")")
+	}
+	mvtGeom := func(geom string) string {
+		return fmt.Sprintf("ST_AsMVTGeom(%s, %s, %d, %d, true)", geom, envelope, Extent, Buffer)
+	}
+	var rows string
+	if s.Pieces == "" {
+		geom := s.Geom[level]
+		if geom == "" {
+			geom = s.Geom[Full]
+		}
+		where = append([]string{geom + " && " + envelopeBuffer}, where...)
+		rows = fmt.Sprintf("SELECT %s AS id%s, %s AS geom FROM %s t WHERE %s ORDER BY 1",
+			s.ID, cols.String(), mvtGeom(geom), p.table(s.Table), strings.Join(where, " AND "))
+	} else {
+		// Pieces are clipped on their own, then put back together per feature.
+		key := pgx.Identifier{s.Key}.Sanitize()
+		pieceWhere := fmt.Sprintf("p.geom && %s AND p.level = %d", envelopeBuffer, level)
+		if s.PerRun {
+			pieceWhere += " AND p.run_id = $4::bigint"
+		}
+		merged := "ST_LineMerge(ST_CollectionExtract(ST_Collect(p.g), 2))"
+		if l.Geometry != LineString {
+			merged = "ST_Union(p.g)"
+		}
+		where = append(where, "t."+key+" = c.key")
+		rows = fmt.Sprintf(`SELECT %s AS id%s, c.geom FROM (
+			SELECT p.key, %s AS geom FROM (SELECT p.%s AS key, %s AS g FROM %s p WHERE %s) p
+			GROUP BY p.key) c, %s t WHERE %s ORDER BY 1`,
+			s.ID, cols.String(), merged, key, mvtGeom("p.geom"), p.table(s.Pieces), pieceWhere,
+			p.table(s.Table), strings.Join(where, " AND "))
+	}
+	// Features are encoded in id order, so that a tile is the same bytes (and ETag) each
+	// time it is cut, whatever plan PostgreSQL picks. ST_AsMVT skips rows whose geometry
+	// ST_AsMVTGeom clipped away (NULL), and ST_Collect ignores NULL pieces. A "WHERE geom IS NOT NULL" here would be pushed down into the
+	// scan and make PostgreSQL compute ST_AsMVTGeom twice.
+	return fmt.Sprintf("coalesce((SELECT ST_AsMVT(q, %s, %d, 'geom', 'id') FROM (%s) q), ''::bytea)",
+		quoteLiteral(l.Name), Extent, rows)
+}
+
+// quoteLiteral quotes a registry name (letters, digits, underscores) as an SQL string.
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

@@ -1,0 +1,108 @@
+package tiles
+
+// rampStop is one stop of a colour ramp.
+type rampStop struct {
+	Value float64 `json:"value"`
+	Color string  `json:"color"`
+}
+
+// rateRamp returns the diverging colour ramp of shoreline change rates, m/yr: erosion red,
+// accretion blue, symmetric about 0 and saturating at ±2 m/yr (ColorBrewer RdBu, 7 classes,
+// colour-blind safe). Rates beyond ±2 take the end colours.
+func rateRamp() []rampStop {
+	return []rampStop{
+		{-2, "#b2182b"}, {-1, "#ef8a62"}, {-0.25, "#fddbc7"}, {0, "#f7f7f7"}, {0.25, "#d1e5f0"}, {1, "#67a9cf"}, {2, "#2166ac"},
+	}
+}
+
+// noDataColor draws features whose rate is undefined (NULL in the tile).
+const noDataColor = "#bdbdbd"
+
+// rateColor returns a MapLibre expression colouring by the rate in property field.
+func rateColor(field string) []any {
+	ramp := []any{"interpolate", []any{"linear"}, []any{"get", field}}
+	for _, s := range rateRamp() {
+		ramp = append(ramp, s.Value, s.Color)
+	}
+	return []any{"case", []any{"has", field}, ramp, noDataColor}
+}
+
+// style returns a MapLibre GL style (version 8) drawing every layer of the composite
+// TileJSON tj: sucos filled and transects drawn by their rate with rateRamp, shorelines
+// by date, the coastline and localities. It needs no glyphs or sprites, so it works
+// offline; metadata["tasi:rate-ramp"] holds the ramp for a legend.
+func (h *Handler) style(tj TileJSON, run Run) map[string]any {
+	source := map[string]any{
+		"type": "vector", "tiles": tj.Tiles, "minzoom": tj.MinZoom, "maxzoom": tj.MaxZoom,
+		"attribution": tj.Attribution,
+	}
+	if tj.Bounds != nil {
+		source["bounds"] = tj.Bounds
+	}
+	layer := func(id, kind, sourceLayer string, minzoom int, paint map[string]any) map[string]any {
+		l := map[string]any{"id": id, "type": kind, "source": "tasi", "source-layer": sourceLayer, "paint": paint}
+		if minzoom > 0 {
+			l["minzoom"] = minzoom
+		}
+		return l
+	}
+	minzoom := func(name string) int {
+		if i, ok := h.byName[name]; ok {
+			return h.layers[i].MinZoom
+		}
+		return 0
+	}
+	var layers []any
+	layers = append(layers, map[string]any{"id": "background", "type": "background", "paint": map[string]any{"background-color": "#eef3f7"}})
+	if _, ok := h.byName["admin"]; ok {
+		layers = append(layers,
+			layer("admin-fill", "fill", "admin", minzoom("admin"), map[string]any{
+				"fill-color": rateColor("mean_lrr"), "fill-opacity": 0.8,
+			}),
+			layer("admin-outline", "line", "admin", minzoom("admin"), map[string]any{
+				"line-color": "#6b6b6b", "line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 6, 0.3, 12, 1.2},
+			}))
+	}
+	if _, ok := h.byName["coastline"]; ok {
+		layers = append(layers, layer("coastline", "line", "coastline", minzoom("coastline"), map[string]any{
+			"line-color": "#1f4e79", "line-width": 0.8,
+		}))
+	}
+	if _, ok := h.byName["shorelines"]; ok {
+		layers = append(layers, layer("shorelines", "line", "shorelines", minzoom("shorelines"), map[string]any{
+			// Older shorelines lighter, the newest darkest.
+			"line-color": []any{"interpolate", []any{"linear"}, []any{"get", "year"}, 1985, "#c7d3dd", 2025, "#08306b"},
+			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 8, 0.4, 14, 1.2},
+		}))
+	}
+	if _, ok := h.byName["transects"]; ok {
+		layers = append(layers, layer("transects", "line", "transects", minzoom("transects"), map[string]any{
+			"line-color": rateColor("lrr"),
+			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 10, 1, 14, 3},
+		}))
+	}
+	if _, ok := h.byName["localities"]; ok {
+		layers = append(layers, layer("localities", "circle", "localities", minzoom("localities"), map[string]any{
+			"circle-radius":       []any{"match", []any{"get", "kind"}, 1, 5, 2, 4, 3, 3, 2},
+			"circle-color":        "#333333",
+			"circle-stroke-color": "#ffffff",
+			"circle-stroke-width": 1,
+		}))
+	}
+	s := map[string]any{
+		"version": 8,
+		"name":    "tasi",
+		"metadata": map[string]any{
+			"tasi:run":       run.ID,
+			"tasi:rate-ramp": rateRamp(),
+			"tasi:rate-note": "m/yr; negative is erosion (red), positive accretion (blue)",
+		},
+		"sources": map[string]any{"tasi": source},
+		"layers":  layers,
+	}
+	if len(tj.Center) == 3 {
+		s["center"] = tj.Center[:2]
+		s["zoom"] = tj.Center[2]
+	}
+	return s
+}
