@@ -58,6 +58,7 @@ func commands() []command {
 		{"migrate", "create or upgrade tasi's tables in a PostGIS database", runMigrate},
 		{"import", "load the bundled Timor-Leste reference data, or an admin layer, into PostGIS", runImport},
 		{"runs", "list the runs stored in PostGIS, or delete one", runRuns},
+		{"serve", "serve the map, vector tiles and the JSON API of the stored runs", runServe},
 		{"version", "print the tasi version", runVersion},
 		{"help", "list the commands", nil},
 	}

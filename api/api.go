@@ -1,0 +1,157 @@
+// Package api is the HTTP face of `tasi serve`: the JSON API under /api/v1 (runs, admin
+// units with their change statistics, transects with their time series, each also as
+// GeoJSON with ?f=geojson), its OpenAPI document, health and readiness probes and
+// Prometheus metrics, with the tile server and the web map mounted beside them.
+//
+// The API reads through Store, which package postgis (SQL) and results.Memory (one run in
+// memory) implement with identical answers. Coordinates are WGS84 lon/lat; rates are m/yr,
+// positive for accretion; undefined numbers are JSON null, never 0.
+//
+// Bad input gets 400 and an unknown run, unit or transect 404, each with a JSON body
+// {"error": "..."}; a store that cannot be reached or a request that runs out of time gets
+// 503. Internal errors reach the client as "internal error", their detail goes to the log.
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/tasi-gis/tasi/data/results"
+)
+
+// Store is what the API reads. *postgis.Store and *results.Memory implement it.
+type Store interface {
+	// ListRuns returns every run, newest first.
+	ListRuns(ctx context.Context) ([]results.Run, error)
+	// FindRun returns a run whatever its status; Latest is the newest succeeded one.
+	FindRun(ctx context.Context, ref results.RunRef) (results.Run, error)
+	// UnitsPage returns a filtered, sorted page of a run's admin units.
+	UnitsPage(ctx context.Context, q results.UnitsQuery) (results.UnitsPage, error)
+	// Unit returns one admin unit with its transects, and its geometry when asked for.
+	Unit(ctx context.Context, ref results.RunRef, pcode string, geometry bool) (results.UnitDetail, error)
+	// TransectSeries returns one transect with its time series.
+	TransectSeries(ctx context.Context, ref results.RunRef, id string) (results.TransectDetail, error)
+	// Ping reports whether the store can be reached.
+	Ping(ctx context.Context) error
+}
+
+// CacheCounters are the tile cache's counters, for /metrics.
+type CacheCounters struct {
+	Hits, Misses uint64 // tiles served from the cache, and cut by the source
+	Coalesced    uint64 // requests that waited for a tile being cut for another
+	Evictions    uint64 // tiles dropped to stay within MaxBytes
+	Entries      int    // tiles held now
+	Bytes        int64  // their size
+	MaxBytes     int64  // the cache's bound; 0 when it is off
+}
+
+// Options configure New. Store is required; the rest have defaults.
+type Options struct {
+	Store Store
+	// Tiles serves /tiles/... and /styles/...; nil leaves them out.
+	Tiles http.Handler
+	// TileCache reads the tile cache's counters for /metrics; nil leaves them out.
+	TileCache func() CacheCounters
+	// Web serves the map at "/" and its files under /static/; nil leaves it out.
+	Web http.Handler
+	// Logger receives panics and internal errors; nil discards them.
+	Logger *slog.Logger
+	// RequestTimeout bounds each request: its context is cancelled then, which cancels
+	// the database query under it. Default 30 s.
+	RequestTimeout time.Duration
+	// ReadyTimeout bounds the store ping of /readyz. Default 2 s.
+	ReadyTimeout time.Duration
+}
+
+// Defaults of Options.
+const (
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultReadyTimeout   = 2 * time.Second
+)
+
+// Limits on /api/v1/units.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// maxKeyLength bounds P-codes, transect ids and filter values: nothing real is longer,
+// and a longer one is refused before it reaches the store.
+const maxKeyLength = 100
+
+// server holds what the handlers share.
+type server struct {
+	store   Store
+	log     *slog.Logger
+	ready   time.Duration
+	metrics *metrics
+}
+
+// New returns the handler of every route of `tasi serve`. It panics without a Store: that
+// is a programming error, not a condition to handle.
+func New(o Options) http.Handler {
+	if o.Store == nil {
+		panic("api.New: Options.Store is nil")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.ReadyTimeout <= 0 {
+		o.ReadyTimeout = DefaultReadyTimeout
+	}
+	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache)}
+
+	r := chi.NewRouter()
+	r.Use(s.metrics.middleware, s.recoverer, timeout(o.RequestTimeout), middleware.GetHead)
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such path: "+clip(r.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed: the API is read-only")
+	})
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	r.Get("/metrics", s.metrics.serve)
+	r.Get("/api/openapi.json", serveOpenAPI)
+	r.Route("/api/v1", func(r chi.Router) {
+		// Level 5 rather than 1: the GeoJSON of Timor-Leste's 98 coastal sucos is 1.9 MB,
+		// 0.50 MB at level 5 and 0.60 MB at level 1, for 1.5 ms more CPU; the map is used
+		// over slow links in field offices.
+		r.Use(middleware.Compress(5, "application/json", "application/geo+json"))
+		r.Get("/runs", s.runs)
+		r.Get("/runs/{id}", s.run)
+		r.Get("/units", s.units)
+		r.Get("/units/{pcode}", s.unit)
+		r.Get("/transects/{id}", s.transect)
+	})
+	if o.Tiles != nil {
+		h := detach(o.Tiles)
+		r.Handle("/tiles/*", h)
+		r.Handle("/styles/*", h)
+	}
+	if o.Web != nil {
+		h := detach(o.Web)
+		r.Handle("/", h)
+		r.Handle("/index.html", h)
+		r.Handle("/static/*", h)
+	}
+	return r
+}
+
+// detach serves h without this router's routing state, so that h may be a router of its
+// own (chi or not) that sees the whole path.
+func detach(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), chi.RouteCtxKey, nil)))
+	})
+}

@@ -1,0 +1,318 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/project"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/api"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/data/results"
+	"github.com/tasi-gis/tasi/vector/utm"
+)
+
+// smallRun analyses a 3 km straight coast in UTM 51S, land to the south, in one unit,
+// whose shoreline moves rate m/yr over 2000–2004.
+func smallRun(t testing.TB, rate float64) *analysis.Result {
+	t.Helper()
+	res, err := straightCoast(rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func straightCoast(rate float64) (*analysis.Result, error) {
+	zone := utm.Zone{Number: 51, South: true}
+	inv := orb.Projection(zone.Inverse)
+	line := func(x0, x1, y float64) orb.MultiLineString {
+		return project.MultiLineString(orb.MultiLineString{{{x0, 9050000 + y}, {x1, 9050000 + y}}}, inv)
+	}
+	unit := project.MultiPolygon(orb.MultiPolygon{{{{699000, 9045000}, {704000, 9045000}, {704000, 9050000}, {699000, 9050000}, {699000, 9045000}}}}, inv)
+	in := analysis.Input{
+		Coast: line(700000, 703000, 0),
+		Units: []data.AdminUnit{{Code: "TL999901", Name: "Test", ParentCode: "TL9999", ParentName: "Posto", RegionCode: "TL99",
+			RegionName: "Liquiçá", Population: 500, Households: -1, Geometry: unit}},
+	}
+	for y := 2000; y <= 2004; y++ {
+		in.Shorelines = append(in.Shorelines, analysis.Shoreline{
+			Source: fmt.Sprintf("test %d", y), Date: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Uncertainty: 10,
+			Geometry: line(699500, 703500, rate*float64(y-2000)),
+		})
+	}
+	return analysis.Run(context.Background(), in, analysis.DefaultParams())
+}
+
+// emptyStore returns a migrated PostGIS store with no runs, and its database URL.
+func emptyStore(t testing.TB) (*postgis.Store, string) {
+	t.Helper()
+	dbURL := pg.Database(t)
+	ctx := context.Background()
+	s, err := postgis.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s, dbURL
+}
+
+// TestLatestFollowsNewRuns checks that run=latest (the default) follows the newest
+// succeeded run without a restart, and that runs without results answer 404.
+func TestLatestFollowsNewRuns(t *testing.T) {
+	t.Parallel()
+	s, dbURL := emptyStore(t)
+	h := handler(s)
+	ctx := context.Background()
+	prov := analysis.Provenance{Version: "test"}
+
+	var e errorOut
+	r := get(t, h, "/api/v1/units")
+	r.decode(t, &e)
+	if r.status != 404 || e.Error != "no run has succeeded yet" {
+		t.Fatalf("no runs: %d %q", r.status, e.Error)
+	}
+	unitRate := func(path string) (int64, float64) {
+		t.Helper()
+		var out unitsOut
+		r := get(t, h, path)
+		r.decode(t, &out)
+		if r.status != 200 || len(out.Units) != 1 {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		return out.Run, *out.Units[0].MeanLRR
+	}
+	for i, rate := range []float64{2, -3} {
+		id, err := s.WriteRun(ctx, smallRun(t, rate), prov)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, lrr := unitRate("/api/v1/units")
+		if run != id || int64(i+1) != id || lrr < rate-0.01 || lrr > rate+0.01 {
+			t.Errorf("after writing run %d (rate %v): latest is run %d with mean LRR %v", id, rate, run, lrr)
+		}
+	}
+	// Older runs stay addressable.
+	if run, lrr := unitRate("/api/v1/units?run=1"); run != 1 || lrr < 1.99 || lrr > 2.01 {
+		t.Errorf("run=1: run %d mean LRR %v", run, lrr)
+	}
+	// A failed run is listed but has no results, and latest skips it.
+	pg.Exec(t, dbURL, `INSERT INTO tasi.runs (status, error, tasi_version, epsg, n_shorelines, n_transects, n_intersections,
+		n_missed_transects, n_units, write_finished) VALUES ('failed', 'disk full', 'test', 32751, 0, 0, 0, 0, 0, now())`)
+	var runs struct{ Runs []runOut }
+	get(t, h, "/api/v1/runs").decode(t, &runs)
+	if len(runs.Runs) != 3 || runs.Runs[0].ID != 3 || runs.Runs[0].Status != "failed" || *runs.Runs[0].Error != "disk full" {
+		t.Errorf("runs: %+v", runs.Runs)
+	}
+	r = get(t, h, "/api/v1/units?run=3")
+	r.decode(t, &e)
+	if r.status != 404 || e.Error != "run 3 has status failed: it has no results" {
+		t.Errorf("run=3: %d %q", r.status, e.Error)
+	}
+	if run, _ := unitRate("/api/v1/units"); run != 2 {
+		t.Errorf("latest is run %d, want 2 (3 failed)", run)
+	}
+	var latest runOut
+	get(t, h, "/api/v1/runs/latest").decode(t, &latest)
+	if latest.ID != 2 {
+		t.Errorf("/runs/latest is %d, want 2", latest.ID)
+	}
+	// A deleted run is gone at once.
+	if err := s.DeleteRun(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if run, _ := unitRate("/api/v1/units"); run != 1 {
+		t.Errorf("after deleting run 2, latest is %d, want 1", run)
+	}
+}
+
+// TestDatabaseOutage takes the database away and brings it back: readyz and the API say
+// 503 meanwhile, and recover without a restart. The database refuses connections
+// (ALLOW_CONNECTIONS false) and its sessions are terminated, as in a restart.
+func TestDatabaseOutage(t *testing.T) {
+	t.Parallel()
+	s, dbURL := emptyStore(t)
+	if _, err := s.WriteRun(context.Background(), smallRun(t, 1), analysis.Provenance{Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	var logged strings.Builder
+	h := handler(s, func(o *api.Options) { o.ReadyTimeout = 2 * time.Second; o.Logger = testLogger(&logged) })
+	defer func() {
+		if t.Failed() {
+			t.Log(logged.String())
+		}
+	}()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := strings.TrimPrefix(u.Path, "/")
+	admin := *u
+	admin.Path = "/postgres"
+	// The database's name is the test harness's, and the two statements take no parameters.
+	allow := func(on bool) {
+		pg.Exec(t, admin.String(), fmt.Sprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %t", pgx.Identifier{db}.Sanitize(), on))
+		if !on {
+			pg.Exec(t, admin.String(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", db)
+		}
+	}
+	t.Cleanup(func() { allow(true) })
+
+	for _, path := range []string{"/readyz", "/api/v1/units"} {
+		if r := get(t, h, path); r.status != 200 {
+			t.Fatalf("%s before the outage: %d %s", path, r.status, r.body)
+		}
+	}
+	allow(false)
+	for _, tc := range []struct{ path, msg string }{
+		{"/readyz", "store unreachable"},
+		{"/api/v1/units", "database unavailable"},
+		{"/api/v1/runs", "database unavailable"},
+		{"/api/v1/transects/1", "database unavailable"},
+	} {
+		r := get(t, h, tc.path)
+		var e struct{ Status, Error string }
+		r.decode(t, &e)
+		if r.status != 503 || !strings.Contains(e.Error, tc.msg) || r.header.Get("Retry-After") == "" {
+			t.Errorf("%s during the outage: %d %s, want 503 with %q", tc.path, r.status, r.body, tc.msg)
+		}
+		if strings.Contains(string(r.body), u.User.String()) {
+			t.Errorf("%s: the answer shows the password: %s", tc.path, r.body)
+		}
+	}
+	allow(true)
+	for _, path := range []string{"/readyz", "/api/v1/units", "/api/v1/transects/1"} {
+		if r := get(t, h, path); r.status != 200 {
+			t.Errorf("%s after the outage: %d %s", path, r.status, r.body)
+		}
+	}
+}
+
+// TestTimeout checks that a request out of time gets 503, its query cancelled.
+func TestTimeout(t *testing.T) {
+	t.Parallel()
+	s, _ := emptyStore(t)
+	if _, err := s.WriteRun(context.Background(), smallRun(t, 1), analysis.Provenance{Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	h := handler(s, func(o *api.Options) { o.RequestTimeout = time.Nanosecond })
+	r := get(t, h, "/api/v1/units")
+	var e errorOut
+	r.decode(t, &e)
+	if r.status != 503 || e.Error != "request timed out" {
+		t.Errorf("%d %q, want 503 request timed out", r.status, e.Error)
+	}
+}
+
+// panicStore panics in UnitsPage, as a bug would.
+type panicStore struct{ api.Store }
+
+func (panicStore) UnitsPage(context.Context, results.UnitsQuery) (results.UnitsPage, error) {
+	panic("boom")
+}
+
+// TestRecoverer checks that a panic becomes a logged JSON 500 and the server goes on.
+func TestRecoverer(t *testing.T) {
+	t.Parallel()
+	var logged strings.Builder
+	h := handler(panicStore{newMemory(t, theDemo(t))}, func(o *api.Options) { o.Logger = testLogger(&logged) })
+	r := get(t, h, "/api/v1/units")
+	var e errorOut
+	r.decode(t, &e)
+	if r.status != 500 || e.Error != "internal error" {
+		t.Errorf("%d %q, want 500 internal error", r.status, e.Error)
+	}
+	if !strings.Contains(logged.String(), "boom") || !strings.Contains(logged.String(), "/api/v1/units") {
+		t.Errorf("log %q lacks the panic", logged.String())
+	}
+	if r := get(t, h, "/api/v1/runs"); r.status != 200 {
+		t.Errorf("after the panic: %d", r.status)
+	}
+}
+
+// TestMetrics checks the Prometheus exposition after some requests.
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Uint64
+	d := theDemo(t)
+	h := handler(newMemory(t, d), func(o *api.Options) {
+		o.TileCache = func() api.CacheCounters {
+			return api.CacheCounters{Hits: hits.Load(), Misses: 7, Entries: 3, MaxBytes: 64 << 20}
+		}
+	})
+	hits.Store(42)
+	for i := 0; i < 3; i++ {
+		get(t, h, "/api/v1/units?limit=5")
+	}
+	get(t, h, "/api/v1/units?limit=5000")
+	get(t, h, "/api/v1/units/"+d.res.Units[0].Unit.Code)
+	get(t, h, "/api/v1/units/TL999999")
+	get(t, h, "/no/such/path/1")
+	get(t, h, "/no/such/path/2")
+	r := get(t, h, "/metrics")
+	if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("status %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	text := string(r.body)
+	for _, want := range []string{
+		`tasi_http_requests_total{route="/api/v1/units",method="GET",status="200"} 3`,
+		`tasi_http_requests_total{route="/api/v1/units",method="GET",status="400"} 1`,
+		`tasi_http_requests_total{route="/api/v1/units/{pcode}",method="GET",status="404"} 1`,
+		`tasi_http_requests_total{route="unmatched",method="GET",status="404"} 2`,
+		`tasi_http_request_duration_seconds_bucket{route="/api/v1/units",method="GET",status="200",le="+Inf"} 3`,
+		`tasi_http_request_duration_seconds_count{route="/api/v1/units",method="GET",status="200"} 3`,
+		"# TYPE tasi_http_request_duration_seconds histogram",
+		"tasi_tile_cache_hits_total 42",
+		"tasi_tile_cache_misses_total 7",
+		"tasi_tile_cache_entries 3",
+		"tasi_tile_cache_max_bytes 67108864",
+		"# TYPE tasi_tile_cache_bytes gauge",
+		"tasi_http_requests_in_flight 1", // this request
+	} {
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	// Every line is a comment or a sample with a valid name, labels and value; histogram
+	// buckets are cumulative.
+	sample := regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (\S+)$`)
+	last := map[string]float64{}
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		if strings.HasPrefix(line, "# HELP ") || strings.HasPrefix(line, "# TYPE ") {
+			continue
+		}
+		m := sample.FindStringSubmatch(line)
+		if m == nil {
+			t.Errorf("not a sample line: %q", line)
+			continue
+		}
+		v, err := strconv.ParseFloat(m[4], 64)
+		if err != nil {
+			t.Errorf("%q: value: %v", line, err)
+		}
+		if m[1] == "tasi_http_request_duration_seconds_bucket" {
+			series := regexp.MustCompile(`,le="[^"]*"`).ReplaceAllString(m[2], "")
+			if v < last[series] {
+				t.Errorf("%q: bucket below the one before (%v)", line, last[series])
+			}
+			last[series] = v
+		}
+	}
+	// The raw paths never become labels.
+	if strings.Contains(text, "TL999999") || strings.Contains(text, "/no/such") {
+		t.Error("metrics label raw paths")
+	}
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/api"
+	"github.com/tasi-gis/tasi/api/web"
+	"github.com/tasi-gis/tasi/data/gpkg"
+	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/data/results"
+)
+
+// serveConfig is what `tasi serve` is told.
+type serveConfig struct {
+	db, gpkg, addr  string
+	cacheMB         int
+	readTimeout     time.Duration // whole request, headers and body
+	writeTimeout    time.Duration // from the end of the request headers to the end of the response
+	requestTimeout  time.Duration // handler time, which cancels the database query under it
+	shutdownTimeout time.Duration // how long in-flight requests may finish after SIGINT/SIGTERM
+}
+
+// defaultAddr is where tasi serve listens unless told: this machine only. Serving a whole
+// network is a decision the user makes with --addr :8080.
+const defaultAddr = "127.0.0.1:8080"
+
+func parseServeArgs(e *env, args []string) (serveConfig, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var c serveConfig
+	fs.StringVar(&c.db, "db", "", dbFlagUsage)
+	fs.StringVar(&c.gpkg, "gpkg", "", "serve the run in this results GeoPackage (tasi analyze --out) instead of a database")
+	fs.StringVar(&c.addr, "addr", defaultAddr, "address to listen on; :8080 listens on every interface")
+	fs.IntVar(&c.cacheMB, "cache-mb", 64, "size of the in-memory tile cache, MB (0: no cache)")
+	fs.DurationVar(&c.readTimeout, "read-timeout", 15*time.Second, "longest time to read a request")
+	fs.DurationVar(&c.writeTimeout, "write-timeout", 60*time.Second, "longest time to write a response")
+	fs.DurationVar(&c.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "longest time to answer a request, database queries included")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT or SIGTERM, how long requests in flight may finish")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: tasi serve [--db URL | --gpkg results.gpkg] [--addr 127.0.0.1:8080] [flags]\n\n"+
+			"Serves the web map at /, vector tiles at /tiles/, the JSON API at /api/v1 (OpenAPI at\n"+
+			"/api/openapi.json), /healthz, /readyz and /metrics. From a database, the newest run is\n"+
+			"served as soon as it is stored, without a restart.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	switch {
+	case c.gpkg != "" && c.db != "":
+		return c, errors.New("serve: give --db or --gpkg, not both")
+	case c.gpkg == "":
+		c.db = databaseURL(c.db)
+		if c.db == "" {
+			return c, fmt.Errorf("serve: give --db URL (or set %s) or --gpkg FILE", envDatabaseURL)
+		}
+	}
+	if c.cacheMB < 0 {
+		return c, fmt.Errorf("serve: --cache-mb %d: must not be negative", c.cacheMB)
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"read-timeout", c.readTimeout}, {"write-timeout", c.writeTimeout}, {"request-timeout", c.requestTimeout}, {"shutdown-timeout", c.shutdownTimeout}} {
+		if d.v <= 0 {
+			return c, fmt.Errorf("serve: --%s %v: must be positive", d.name, d.v)
+		}
+	}
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		return c, fmt.Errorf("serve: --addr %q: want host:port, such as 127.0.0.1:8080: %w", c.addr, err)
+	}
+	return c, nil
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	c, err := parseServeArgs(e, args)
+	if err != nil {
+		return err
+	}
+	var (
+		store api.Store
+		tiles servedTiles
+		what  string
+	)
+	if c.gpkg != "" {
+		step := time.Now()
+		res, prov, err := gpkg.Read(ctx, c.gpkg)
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		run := gpkgRun(res, prov)
+		mem, err := results.NewMemory(run, res)
+		if err != nil {
+			return fmt.Errorf("serve %s: %w", c.gpkg, err)
+		}
+		store, what = mem, c.gpkg
+		if tiles, err = gpkgTiles(e.log, res, run, c.cacheMB); err != nil {
+			return fmt.Errorf("serve %s: %w", c.gpkg, err)
+		}
+		e.log.Info("loaded run", "file", c.gpkg, "run", run.ID, "transects", len(res.Transects), "units", len(res.Units), "took", since(step))
+	} else {
+		s, err := openStore(ctx, "serve", c.db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if err := checkSchemaCurrent(ctx, s); err != nil {
+			return fmt.Errorf("serve: database %s: %w", postgis.Redact(c.db), err)
+		}
+		store, what = s, postgis.Redact(c.db)
+		if tiles, err = postgisTiles(e.log, s, c.cacheMB); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	}
+	h := api.New(api.Options{
+		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, Web: web.Handler(),
+		Logger: e.log, RequestTimeout: c.requestTimeout,
+	})
+	return serveHTTP(ctx, e, c, h, what)
+}
+
+// gpkgRun is the record of the run in a GeoPackage. Its id is the time the analysis
+// finished in Unix seconds, the id the tile source gives it too (see tiles.NewMemory), so
+// that tile URLs, which name the run and are cached for a year, change when the file does.
+func gpkgRun(res *analysis.Result, prov analysis.Provenance) results.Run {
+	id := prov.Finished.Unix()
+	if prov.Finished.IsZero() || id <= 0 {
+		id = 1
+	}
+	return results.Run{
+		ID: id, Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
+		EPSG: res.Zone.EPSG(), Parameters: prov.Parameters,
+	}
+}
+
+// servedTiles is the tile server mounted beside the API.
+type servedTiles struct {
+	handler  http.Handler             // nil: no tiles
+	counters func() api.CacheCounters // nil: no cache counters
+}
+
+// serveHTTP listens on c.addr and serves h until ctx ends, then shuts down gracefully:
+// the listener closes at once, requests in flight get c.shutdownTimeout to finish.
+func serveHTTP(ctx context.Context, e *env, c serveConfig, h http.Handler, what string) error {
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if host, _, _ := net.SplitHostPort(c.addr); host == "" || net.ParseIP(host).IsUnspecified() {
+		e.log.Warn("listening on every network interface: anyone who can reach this machine can use the server", "addr", c.addr)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(c.readTimeout, 10*time.Second),
+		ReadTimeout:       c.readTimeout,
+		WriteTimeout:      c.writeTimeout,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String() + "/"
+	e.log.Info("serving", "url", url, "from", what)
+	fmt.Fprintf(e.stdout, "tasi serve: listening on %s\n", url)
+
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	e.log.Info("shutting down", "grace", c.shutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+		return fmt.Errorf("serve: shut down: %w", err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	e.log.Info("stopped")
+	return nil
+}

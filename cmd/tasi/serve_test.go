@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb/maptile"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test to share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// server is a `tasi serve` running in this process.
+type server struct {
+	base   string // http://127.0.0.1:port
+	out    *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startServe runs `tasi serve args... --addr 127.0.0.1:0` until stop or the end of the test.
+func startServe(t *testing.T, args ...string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{out: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	go func() { s.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), s.out, s.out) }()
+	t.Cleanup(func() { s.stop(t) })
+	listening := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)/`)
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if m := listening.FindStringSubmatch(s.out.String()); m != nil {
+			s.base = m[1]
+			return s
+		}
+		select {
+		case err := <-s.done:
+			s.done <- err
+			t.Fatalf("serve ended before listening: %v\n%s", err, s.out)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("serve is not listening after a minute:\n%s", s.out)
+	return nil
+}
+
+// stop cancels the server's context, as SIGINT does, and returns what run returned.
+func (s *server) stop(t *testing.T) error {
+	t.Helper()
+	s.cancel()
+	select {
+	case err := <-s.done:
+		s.done <- err
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop within 30 s of its context ending")
+		return nil
+	}
+}
+
+// getJSON fetches path from s and decodes its JSON body into v, returning the status.
+func (s *server) getJSON(t *testing.T, path string, v any) int {
+	t.Helper()
+	res, err := http.Get(s.base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != nil {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s: %v\n%.300s", path, err, b)
+		}
+	}
+	return res.StatusCode
+}
+
+type servedUnits struct {
+	Run   int64 `json:"run"`
+	Total int   `json:"total"`
+	Units []struct {
+		PCode   string   `json:"pcode"`
+		MeanLRR *float64 `json:"mean_lrr"`
+		Pop     *int     `json:"population"`
+	} `json:"units"`
+}
+
+// checkStraightCoast checks the units of the straight-coast fixture as served: W1 erodes
+// at 0.6 m/yr on average (its transects cover rates from −1.2 to 0), E1 accretes at
+// 0.6 m/yr (as TestAnalyzeKnownRates finds in admin_change.csv).
+func checkStraightCoast(t *testing.T, u servedUnits) {
+	t.Helper()
+	if u.Total != 2 || len(u.Units) != 2 || u.Units[0].PCode != "E1" || u.Units[1].PCode != "W1" {
+		t.Fatalf("units %+v, want E1 and W1", u)
+	}
+	for i, want := range []float64{0.6, -0.6} {
+		if got := u.Units[i].MeanLRR; got == nil || *got < want-0.03 || *got > want+0.03 {
+			t.Errorf("%s: mean LRR %s, want %v ± 0.03", u.Units[i].PCode, fmtPtr(got), want)
+		}
+	}
+	if u.Units[1].Pop == nil || *u.Units[1].Pop != 1200 || u.Units[0].Pop != nil {
+		t.Errorf("population %v %v, want null and 1200", u.Units[0].Pop, u.Units[1].Pop)
+	}
+}
+
+// checkTiles fetches the style, the TileJSON and one tile of the straight coast twice:
+// the second comes from the cache, which /metrics counts.
+func checkTiles(t *testing.T, s *server) {
+	t.Helper()
+	for _, path := range []string{"/styles/tasi.json", "/tiles/tasi.json"} {
+		var doc map[string]any
+		if st := s.getJSON(t, path, &doc); st != 200 || len(doc) == 0 {
+			t.Errorf("%s: %d %v", path, st, doc)
+		}
+	}
+	tile := maptile.At(newStraightCoast().ll(2500, 0), 12)
+	path := fmt.Sprintf("%s/tiles/all/%d/%d/%d.mvt", s.base, tile.Z, tile.X, tile.Y)
+	for i := 0; i < 2; i++ {
+		res, err := http.Get(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/vnd.mapbox-vector-tile" || len(b) == 0 {
+			t.Fatalf("%s: %d %s, %d bytes", path, res.StatusCode, res.Header.Get("Content-Type"), len(b))
+		}
+	}
+	res, err := http.Get(s.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{"tasi_tile_cache_hits_total 1\n", "tasi_tile_cache_misses_total 1\n", "tasi_tile_cache_max_bytes 67108864\n",
+		`tasi_http_requests_total{route="/tiles/{layer}/{z}/{x}/{y}",method="GET",status="200"} 2` + "\n",
+		`tasi_http_requests_total{route="/tiles/{file}",method="GET",status="200"} 1` + "\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("metrics lack %q:\n%s", want, grepLines(string(b), "requests_total"))
+		}
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// TestServeGeoPackage serves a GeoPackage written by analyze and shuts down cleanly.
+func TestServeGeoPackage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gpkgPath := filepath.Join(dir, "results.gpkg")
+	if out, err := runCLIErr(t, append(straightCoastArgs(t, dir), "--out", gpkgPath)...); err != nil {
+		t.Fatalf("analyze: %v\n%s", err, out)
+	}
+	s := startServe(t, "--gpkg", gpkgPath)
+
+	var runs struct {
+		Runs []struct {
+			ID     int64  `json:"id"`
+			Status string `json:"status"`
+			EPSG   int    `json:"epsg"`
+		} `json:"runs"`
+	}
+	if st := s.getJSON(t, "/api/v1/runs", &runs); st != 200 || len(runs.Runs) != 1 || runs.Runs[0].Status != "succeeded" ||
+		runs.Runs[0].EPSG != 32756 || runs.Runs[0].ID < time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).Unix() {
+		t.Fatalf("runs: %d %+v (the id is the Unix time the analysis finished)", st, runs)
+	}
+	var units servedUnits
+	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != runs.Runs[0].ID {
+		t.Fatalf("units: %d, run %d", st, units.Run)
+	}
+	checkStraightCoast(t, units)
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if st := s.getJSON(t, path, nil); st != 200 {
+			t.Errorf("%s: %d", path, st)
+		}
+	}
+	checkTiles(t, s)
+	res, err := http.Get(s.base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("the map at /: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+
+	// Stopping (SIGINT) returns nil and closes the port.
+	if err := s.stop(t); err != nil {
+		t.Fatalf("serve returned %v after its context ended\n%s", err, s.out)
+	}
+	if _, err := net.DialTimeout("tcp", strings.TrimPrefix(s.base, "http://"), time.Second); err == nil {
+		t.Error("still listening after shutdown")
+	}
+	if !strings.Contains(s.out.String(), `msg=stopped`) {
+		t.Errorf("log lacks the stop:\n%s", s.out)
+	}
+}
+
+// TestServeDatabase serves runs from PostGIS, found through TASI_DATABASE_URL, follows a
+// new run without a restart, and never shows the password.
+func TestServeDatabase(t *testing.T) {
+	dbURL := migratedDB(t)
+	dir := t.TempDir()
+	analyze := func() {
+		t.Helper()
+		if out, err := runCLIErr(t, append(straightCoastArgs(t, dir), "--db", dbURL)...); err != nil {
+			t.Fatalf("analyze: %v\n%s", err, out)
+		}
+	}
+	analyze()
+	t.Setenv(envDatabaseURL, dbURL)
+	s := startServe(t)
+	var units servedUnits
+	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 1 {
+		t.Fatalf("units: %d run %d", st, units.Run)
+	}
+	checkStraightCoast(t, units)
+	checkTiles(t, s)
+	analyze()
+	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 2 {
+		t.Errorf("after a second run: %d, latest is run %d, want 2", st, units.Run)
+	}
+	var ready struct{ Status string }
+	if st := s.getJSON(t, "/readyz", &ready); st != 200 || ready.Status != "ok" {
+		t.Errorf("readyz: %d %+v", st, ready)
+	}
+	if err := s.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	if pw := urlPassword(t, dbURL); pw == "" || strings.Contains(s.out.String(), pw) {
+		t.Errorf("the log shows the password (or the test URL has none):\n%s", s.out)
+	}
+	if !strings.Contains(s.out.String(), "xxxxx@") {
+		t.Errorf("the log does not name the (redacted) database:\n%s", s.out)
+	}
+}
+
+func TestServeFlags(t *testing.T) {
+	t.Parallel()
+	e := &env{stdout: io.Discard, stderr: io.Discard}
+	c, err := parseServeArgs(e, []string{"--gpkg", "x.gpkg"})
+	if err != nil || c.addr != "127.0.0.1:8080" || c.cacheMB != 64 {
+		t.Errorf("defaults: %+v %v; want 127.0.0.1:8080 and 64 MB", c, err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--gpkg", "x.gpkg", "--db", "postgres://localhost/tasi"}, "not both"},
+		{nil, envDatabaseURL},
+		{[]string{"--gpkg", "x.gpkg", "--addr", "8080"}, "host:port"},
+		{[]string{"--gpkg", "x.gpkg", "--cache-mb", "-1"}, "cache-mb"},
+		{[]string{"--gpkg", "x.gpkg", "--request-timeout", "0s"}, "request-timeout"},
+		{[]string{"--gpkg", "x.gpkg", "extra"}, "unexpected argument"},
+	} {
+		if _, err := parseServeArgs(e, tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want an error about %q", tc.args, err, tc.want)
+		}
+	}
+	// A file that is not there, and a database that is not there, fail at start.
+	if _, err := runCLIErr(t, "serve", "--gpkg", filepath.Join(t.TempDir(), "missing.gpkg"), "--addr", "127.0.0.1:0"); err == nil {
+		t.Error("serving a missing file started")
+	}
+	const secret = "Sekr1t-horse"
+	_, err = runCLIErr(t, "serve", "--db", fmt.Sprintf("postgres://tasi:%s@127.0.0.1:1/tasi?connect_timeout=2", secret), "--addr", "127.0.0.1:0")
+	if err == nil || strings.Contains(err.Error(), secret) {
+		t.Errorf("serving an unreachable database: %v", err)
+	}
+	if errors.Is(err, context.Canceled) {
+		t.Errorf("unexpected cancellation: %v", err)
+	}
+}
+
+func fmtPtr(p *float64) string {
+	if p == nil {
+		return "null"
+	}
+	return fmt.Sprint(*p)
+}
