@@ -6,7 +6,7 @@ BIN       := bin/tasi
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 
-.PHONY: all deps build test demo bench lint clean
+.PHONY: all deps build test test-browser demo bench lint clean
 
 all: build
 
@@ -19,6 +19,11 @@ build: deps
 test: deps
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	bash tests/browser/run.sh
+
+# The web map in headless Chromium against `tasi serve` on the demo run (part of `make test`).
+test-browser: deps
+	bash tests/browser/run.sh
 
 demo: build
 	./$(BIN) demo --dir demo

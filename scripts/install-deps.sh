@@ -4,7 +4,8 @@
 # `make test` can call it every time.
 set -euo pipefail
 
-packages=(libgdal-dev gdal-bin postgresql-15-postgis-3 time)
+# chromium drives the web map's browser test (tests/browser); time measures peak memory.
+packages=(libgdal-dev gdal-bin postgresql-15-postgis-3 chromium time)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -23,5 +24,16 @@ fi
 
 if ! command -v go >/dev/null 2>&1; then
   echo "install-deps: Go 1.26 or newer is required (https://go.dev/dl); it is not on PATH" >&2
+  exit 1
+fi
+
+# The browser test installs playwright-core from npm (tests/browser/package-lock.json) and
+# needs Node.js 20 or newer with npm; Debian bookworm's own nodejs (18) is too old.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: Node.js 20 or newer with npm is required for the browser test; it is not on PATH" >&2
+  exit 1
+fi
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "install-deps: Node.js $(node --version) is too old for the browser test; 20 or newer is required" >&2
   exit 1
 fi
