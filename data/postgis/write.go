@@ -6,6 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -130,7 +133,7 @@ func loadRun(ctx context.Context, conn *pgx.Conn, id int64, res *analysis.Result
 	}
 	srid := res.Zone.EPSG()
 	for _, load := range []func(context.Context, pgx.Tx, int64, int, *analysis.Result) error{
-		loadShorelines, loadBaseline, loadTransects, loadIntersections, loadAdminChange,
+		loadShorelines, loadShorelinePieces, loadBaseline, loadTransects, loadIntersections, loadAdminChange,
 	} {
 		if err := load(ctx, tx, id, srid, res); err != nil {
 			return err
@@ -152,6 +155,49 @@ func loadShorelines(ctx context.Context, tx pgx.Tx, id int64, srid int, res *ana
 			g, err := encode(s.Geometry, srid)
 			row[0], row[1], row[2], row[3], row[4], row[5] = id, i+1, s.Date, s.Uncertainty, s.Source, g
 			return err
+		})
+	return err
+}
+
+// loadShorelinePieces copies the tile server's pieces of every shoreline (shoreline_tiles).
+// Cutting them is mostly projection of millions of vertices, so shorelines are cut on all
+// cores while nothing else happens on the connection.
+func loadShorelinePieces(ctx context.Context, tx pgx.Tx, id int64, _ int, res *analysis.Result) error {
+	type piece struct {
+		shoreline, level int
+		geom             []byte
+	}
+	perShoreline := make([][]piece, len(res.Shorelines))
+	errs := make([]error, len(res.Shorelines))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				errs[i] = shorelinePieces(res.Shorelines[i].Geometry, res.Zone, func(level int, l orb.LineString) error {
+					g, err := encode(l, 3857)
+					perShoreline[i] = append(perShoreline[i], piece{i + 1, level, g})
+					return err
+				})
+			}
+		}()
+	}
+	for i := range res.Shorelines {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("shoreline tile pieces: %w", err)
+	}
+	pieces := slices.Concat(perShoreline...)
+	_, err := copyRows(ctx, tx, "shoreline_tiles", []string{"run_id", "shoreline", "level", "geom"}, len(pieces),
+		func(i int, row []any) error {
+			p := pieces[i]
+			row[0], row[1], row[2], row[3] = id, p.shoreline, p.level, p.geom
+			return nil
 		})
 	return err
 }
