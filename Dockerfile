@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t tasi .
 # Run:   docker run --rm -v "$PWD/work:/work" tasi analyze --shorelines /work/shorelines --out /work/results.gpkg
+# Serve: docker run --rm -p 8080:8080 -v "$PWD/work:/work" tasi serve --gpkg /work/results.gpkg --addr 0.0.0.0:8080
 
 FROM golang:1.26-bookworm AS build
 RUN apt-get update \
@@ -22,5 +23,6 @@ RUN apt-get update \
 COPY --from=build /out/tasi /usr/local/bin/tasi
 USER tasi
 WORKDIR /work
+EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/tasi"]
 CMD ["help"]

@@ -294,6 +294,24 @@ func TestDBCommands(t *testing.T) {
 	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'nsw' AND name IN ('W1', 'E1')"); n != 2 {
 		t.Errorf("source nsw: %d units named by --admin-name-field pcode, want 2", n)
 	}
+	// A COD-AB layer keeps its hierarchy: sucos under their posto and municipality, with
+	// the postos and municipalities derived, as for the bundled data.
+	sucos := filepath.Join("..", "..", "data", "tls", "sucos.geojson")
+	if out, err := runCLIErr(t, "import", "--admin", sucos, "--source", "codab"); err != nil {
+		t.Errorf("import --admin sucos.geojson: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		sql  string
+		want int
+	}{
+		{"SELECT count(*) FROM tasi.admin_units WHERE source = 'codab' AND level = 3 AND parent_pcode LIKE 'TL____' AND region_pcode LIKE 'TL__'", 442},
+		{"SELECT count(*) FROM tasi.admin_units WHERE source = 'codab' AND level = 1", 13},
+		{"SELECT count(*) FROM tasi.admin_units WHERE source = 'codab' AND pcode = 'TL010101' AND parent_name = 'Ainaro' AND region_name = 'Ainaro'", 1},
+	} {
+		if n := queryInt(t, dbURL, tc.sql); n != tc.want {
+			t.Errorf("%s = %d, want %d", tc.sql, n, tc.want)
+		}
+	}
 	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'bundled'"); n != 442+65+13 {
 		t.Errorf("importing other layers changed the bundled units: %d", n)
 	}

@@ -26,7 +26,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	var c importConfig
 	fs.StringVar(&c.db, "db", "", dbFlagUsage)
-	fs.StringVar(&c.admin, "admin", "", "import this admin unit layer (any OGR vector format) instead of the bundled Timor-Leste data; its units are filed without hierarchy (level 1)")
+	fs.StringVar(&c.admin, "admin", "", "import this admin unit layer (any OGR vector format) instead of the bundled Timor-Leste data; a COD-AB layer (ADMn_PCODE with ADM1_…ADMn-1_ fields) keeps its hierarchy, other layers are filed as top-level units")
 	fs.StringVar(&c.codeField, "admin-code-field", "", "admin attribute holding the unit code (default: first of ADM3_PCODE, pcode, code, id)")
 	fs.StringVar(&c.nameField, "admin-name-field", "", "admin attribute holding the unit name (default: first of ADM3_EN, name)")
 	fs.StringVar(&c.source, "source", "", "name the layer is filed under; importing again under it replaces it (default: the file name without extension)")

@@ -412,6 +412,7 @@ func readAdmin(ctx context.Context, c analyzeConfig) ([]data.AdminUnit, error) {
 		if codeField == "" || !hasField(l, codeField) {
 			return nil, fmt.Errorf("read admin %s: layer %q: no unit code field (fields: %s); set --admin-code-field", c.admin, l.Name, strings.Join(l.Fields, ", "))
 		}
+		hier := codabHierarchy(l, codeField)
 		popField := pickField(l, "", "population", "pop", "pop_2015")
 		hhField := pickField(l, "", "households", "households_2015", "hh")
 		for _, f := range l.Features {
@@ -436,6 +437,8 @@ func readAdmin(ctx context.Context, c analyzeConfig) ([]data.AdminUnit, error) {
 			}
 			u.Population = countField(f, popField)
 			u.Households = countField(f, hhField)
+			u.ParentCode, u.ParentName = textField(f, hier.parentCode), textField(f, hier.parentName)
+			u.RegionCode, u.RegionName = textField(f, hier.regionCode), textField(f, hier.regionName)
 			out = append(out, u)
 		}
 	}
@@ -443,6 +446,37 @@ func readAdmin(ctx context.Context, c analyzeConfig) ([]data.AdminUnit, error) {
 		return nil, fmt.Errorf("read admin %s: no units", c.admin)
 	}
 	return out, nil
+}
+
+// hierarchyFields names the fields holding a unit's parent and top-level (region) unit.
+type hierarchyFields struct{ parentCode, parentName, regionCode, regionName string }
+
+// codabHierarchy finds the parent and region fields of an OCHA COD-AB layer, whose units
+// at level n carry ADMn_PCODE and the codes and names of every level above them
+// (ADM1_PCODE, ADM1_EN, …), so that any country's COD-AB admin layer imports with its
+// hierarchy. Other layers have none: their units are top-level.
+func codabHierarchy(l ogr.Layer, codeField string) hierarchyFields {
+	var level int
+	if _, err := fmt.Sscanf(strings.ToUpper(codeField), "ADM%d_PCODE", &level); err != nil || level < 2 {
+		return hierarchyFields{}
+	}
+	at := func(n int, suffix string) string { return pickField(l, "", fmt.Sprintf("ADM%d_%s", n, suffix)) }
+	return hierarchyFields{
+		parentCode: at(level-1, "PCODE"), parentName: at(level-1, "EN"),
+		regionCode: at(1, "PCODE"), regionName: at(1, "EN"),
+	}
+}
+
+// textField is the trimmed text of field name, or "" when the field is absent or null.
+func textField(f ogr.Feature, name string) string {
+	if name == "" {
+		return ""
+	}
+	v, ok := field(f, name)
+	if !ok || v == nil {
+		return ""
+	}
+	return strings.TrimSpace(fmt.Sprint(v))
 }
 
 func countField(f ogr.Feature, name string) int {
