@@ -131,13 +131,30 @@ func loadRun(ctx context.Context, conn *pgx.Conn, id int64, res *analysis.Result
 	if status != "running" {
 		return fmt.Errorf("run has status %s, want running", status)
 	}
+	type cut struct {
+		pieces []piece
+		err    error
+	}
+	cutDone := make(chan cut, 1)
+	go func() {
+		p, err := cutPieces(res)
+		cutDone <- cut{p, err}
+	}()
 	srid := res.Zone.EPSG()
 	for _, load := range []func(context.Context, pgx.Tx, int64, int, *analysis.Result) error{
-		loadShorelines, loadShorelinePieces, loadBaseline, loadTransects, loadIntersections, loadAdminChange,
+		loadShorelines, loadBaseline, loadTransects, loadIntersections, loadAdminChange,
 	} {
 		if err := load(ctx, tx, id, srid, res); err != nil {
+			<-cutDone
 			return err
 		}
+	}
+	c := <-cutDone
+	if c.err != nil {
+		return c.err
+	}
+	if err := loadShorelinePieces(ctx, tx, id, c.pieces); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE runs SET status = 'succeeded', write_finished = clock_timestamp() WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("mark run succeeded: %w", err)
@@ -159,14 +176,15 @@ func loadShorelines(ctx context.Context, tx pgx.Tx, id int64, srid int, res *ana
 	return err
 }
 
-// loadShorelinePieces copies the tile server's pieces of every shoreline (shoreline_tiles).
-// Cutting them is mostly projection of millions of vertices, so shorelines are cut on all
-// cores while nothing else happens on the connection.
-func loadShorelinePieces(ctx context.Context, tx pgx.Tx, id int64, _ int, res *analysis.Result) error {
-	type piece struct {
-		shoreline, level int
-		geom             []byte
-	}
+// piece is one row of shoreline_tiles.
+type piece struct {
+	shoreline, level int
+	geom             []byte // EWKB, SRID 3857
+}
+
+// cutPieces cuts the tile server's pieces of every shoreline on all cores. WriteRun runs
+// it alongside the first COPYs, which keep the server busy, and copies its result last.
+func cutPieces(res *analysis.Result) ([]piece, error) {
 	perShoreline := make([][]piece, len(res.Shorelines))
 	errs := make([]error, len(res.Shorelines))
 	next := make(chan int)
@@ -190,9 +208,13 @@ func loadShorelinePieces(ctx context.Context, tx pgx.Tx, id int64, _ int, res *a
 	close(next)
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("shoreline tile pieces: %w", err)
+		return nil, fmt.Errorf("shoreline tile pieces: %w", err)
 	}
-	pieces := slices.Concat(perShoreline...)
+	return slices.Concat(perShoreline...), nil
+}
+
+// loadShorelinePieces copies pieces into shoreline_tiles.
+func loadShorelinePieces(ctx context.Context, tx pgx.Tx, id int64, pieces []piece) error {
 	_, err := copyRows(ctx, tx, "shoreline_tiles", []string{"run_id", "shoreline", "level", "geom"}, len(pieces),
 		func(i int, row []any) error {
 			p := pieces[i]
