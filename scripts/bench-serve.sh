@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench-serve.sh measures `tasi serve` under load: a throwaway PostGIS cluster holds the
-# demo run, and hey (Debian package "hey") requests one Dili tile at z8, z12 and z14,
+# demo run, and hey (Debian package "hey") requests one Dili tile at z8, z12 and z14
+# (all layers in one tile, then single layers at z12),
 # first with the tile cache off (every request cuts the tile in PostGIS: cold), then with
 # it on (warm). Run as root (the cluster runs as user postgres). Record in BENCHMARKS.md.
 #
@@ -31,7 +32,7 @@ psql -q "$url" -c 'CREATE EXTENSION postgis'
 [ -f demo/shorelines.gpkg ] || bin/tasi demo --dir demo >/dev/null
 bin/tasi migrate --db "$url" >/dev/null
 bin/tasi import --db "$url" >/dev/null
-bin/tasi analyze --db "$url" --shorelines demo/shorelines.gpkg --uncertainty-field uncertainty 2>/dev/null | tail -n 0
+bin/tasi analyze --db "$url" --shorelines demo/shorelines.gpkg --uncertainty-field uncertainty >"$work/analyze.log" 2>&1 || { cat "$work/analyze.log" >&2; exit 1; }
 
 serve() { # cache MB
   [ -n "${serve_pid:-}" ] && kill "$serve_pid" && wait "$serve_pid" 2>/dev/null || true
@@ -40,19 +41,19 @@ serve() { # cache MB
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$((port + 1))/readyz" >/dev/null && return; sleep 0.2; done
   cat "$work/serve.log" >&2; exit 1
 }
-tiles=("8/217/134" "12/3476/2145" "14/13907/8582")
+tiles=("all/8/217/134" "all/12/3476/2145" "all/14/13907/8582" "admin/12/3476/2145" "transects/12/3476/2145" "shorelines/12/3476/2145")
 for mode in cold warm; do
   if [ "$mode" = cold ]; then serve 0; else serve 64; fi
   base="http://127.0.0.1:$((port + 1))"
   id=$(curl -fs "$base/api/v1/runs/latest" | sed -E 's/.*"id": ?([0-9]+).*/\1/')
   for t in "${tiles[@]}"; do
-    u="$base/tiles/all/$t.mvt?run=$id"
+    u="$base/tiles/$t.mvt?run=$id"
     bytes=$(curl -fs -H 'Accept-Encoding: gzip' "$u" | wc -c)
     out=$(hey -z "$duration" -c "$clients" -H 'Accept-Encoding: gzip' "$u")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '/ 50% in/ {print $3*1000}' <<<"$out")
     p99=$(awk '/ 99% in/ {print $3*1000}' <<<"$out")
-    codes=$(awk '/\[[0-9]+\]/ {printf "%s%s ", $1, $2}' <<<"$out")
-    printf '%-5s z%-3s %7s B  %9s req/s  p50 %6s ms  p99 %6s ms  %s\n' "$mode" "${t%%/*}" "$bytes" "$rps" "$p50" "$p99" "$codes"
+    codes=$(awk '/^ *\[[0-9]+\][ \t]+[0-9]+ responses/ {printf "%s%s ", $1, $2}' <<<"$out")
+    printf '%-5s %-24s %7s B  %9s req/s  p50 %6s ms  p99 %6s ms  %s\n' "$mode" "$t" "$bytes" "$rps" "$p50" "$p99" "$codes"
   done
 done

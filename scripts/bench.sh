@@ -15,3 +15,10 @@ for i in 1 2 3; do
       --out demo/bench.gpkg --csv-dir demo/bench 2>&1 | grep -E '^wall' || true
   rm -rf demo/bench.gpkg demo/bench
 done
+
+echo "== tasi serve under load (cold and warm tiles, PostGIS)"
+if [ "$(id -u)" -eq 0 ]; then
+  bash scripts/bench-serve.sh
+else
+  echo "(skipped: scripts/bench-serve.sh runs a throwaway cluster as user postgres and needs root)"
+fi
