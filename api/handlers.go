@@ -268,27 +268,42 @@ func (s *server) units(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, typeJSON, out)
 }
 
-func (s *server) unit(w http.ResponseWriter, r *http.Request) {
+// itemRequest is what the routes for one item (/units/{pcode}, /transects/{id}) read
+// from a request.
+type itemRequest struct {
+	geo bool           // ?f=geojson
+	run results.RunRef // ?run=
+	key string         // the item's path parameter
+}
+
+// parseItem reads an itemRequest whose item is named by the path parameter param.
+func parseItem(r *http.Request, param string) (itemRequest, error) {
 	v, err := query(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return itemRequest{}, err
 	}
 	geo, err := format(v)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return itemRequest{}, err
 	}
 	ref, err := runRef("run", v.Get("run"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return itemRequest{}, err
 	}
-	pcode, err := key(r, "pcode")
+	k, err := key(r, param)
+	if err != nil {
+		return itemRequest{}, err
+	}
+	return itemRequest{geo: geo, run: ref, key: k}, nil
+}
+
+func (s *server) unit(w http.ResponseWriter, r *http.Request) {
+	req, err := parseItem(r, "pcode")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	geo, ref, pcode := req.geo, req.run, req.key
 	d, err := s.store.Unit(r.Context(), ref, pcode, geo)
 	if err != nil {
 		s.fail(w, r, err)
@@ -303,26 +318,12 @@ func (s *server) unit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) transect(w http.ResponseWriter, r *http.Request) {
-	v, err := query(r)
+	req, err := parseItem(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	geo, err := format(v)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	ref, err := runRef("run", v.Get("run"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id, err := key(r, "id")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	geo, ref, id := req.geo, req.run, req.key
 	d, err := s.store.TransectSeries(r.Context(), ref, id)
 	if err != nil {
 		s.fail(w, r, err)

@@ -3,7 +3,6 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,14 +26,7 @@ var pg *pgtest.Cluster
 
 func TestMain(m *testing.M) {
 	pg = pgtest.New()
-	code := m.Run()
-	if err := pg.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(pg.Run(m))
 }
 
 // demoRun is the run every test serves: the demo recipe (synthetic shorelines on the whole

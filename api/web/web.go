@@ -28,9 +28,9 @@ import (
 //go:embed index.html static
 var files embed.FS
 
-// versionPlaceholder is what index.html carries in its asset URLs; Handler replaces it with
+// versionToken is what index.html carries in its asset URLs; Handler replaces it with
 // the content hash, and a plain file server (or a browser opening the file) still works.
-const versionPlaceholder = "?v=dev"
+const versionToken = "?v=dev"
 
 // contentType maps the extensions the page ships to their types. A file with another
 // extension is a mistake caught by the tests, and is served as application/octet-stream.
@@ -118,7 +118,7 @@ func newHandler(fsys fs.FS) (*handler, error) {
 	for _, n := range names {
 		b := bodies[n]
 		if n == "index.html" {
-			b = bytes.ReplaceAll(b, []byte(versionPlaceholder), []byte("?v="+h.version))
+			b = bytes.ReplaceAll(b, []byte(versionToken), []byte("?v="+h.version))
 		}
 		a, err := newAsset(n, b)
 		if err != nil {

@@ -84,7 +84,7 @@ func TestHandlerServesFilesWithTypes(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.file == "index.html" {
-				want = bytes.ReplaceAll(want, []byte(versionPlaceholder), []byte("?v="+h.(*handler).version))
+				want = bytes.ReplaceAll(want, []byte(versionToken), []byte("?v="+h.(*handler).version))
 			}
 			if !bytes.Equal(body, want) {
 				t.Errorf("body differs from embedded %s (%d vs %d bytes)", tc.file, len(body), len(want))
@@ -185,8 +185,8 @@ func TestIndexLinksVersionedAssets(t *testing.T) {
 		t.Fatalf("version %q is not 12 hex digits", version)
 	}
 	index := string(readAll(t, get(t, h, http.MethodGet, "/", nil).Body))
-	if strings.Contains(index, versionPlaceholder) {
-		t.Fatalf("index.html still contains %q", versionPlaceholder)
+	if strings.Contains(index, versionToken) {
+		t.Fatalf("index.html still contains %q", versionToken)
 	}
 	refs := regexp.MustCompile(`"\.?/?(static/[^"?]+)\?v=([0-9a-f]+)"`).FindAllStringSubmatch(index, -1)
 	var paths []string

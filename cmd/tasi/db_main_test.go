@@ -24,14 +24,7 @@ func TestMain(m *testing.M) {
 	// database names it with --db or sets the variable itself.
 	os.Unsetenv(envDatabaseURL)
 	pg = pgtest.New()
-	code := m.Run()
-	if err := pg.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(pg.Run(m))
 }
 
 // migratedDB returns the URL of a new database that `tasi migrate` has set up.

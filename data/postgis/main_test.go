@@ -27,14 +27,7 @@ var pg *pgtest.Cluster
 
 func TestMain(m *testing.M) {
 	pg = pgtest.New()
-	code := m.Run()
-	if err := pg.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(pg.Run(m))
 }
 
 // newStore returns a migrated Store on a new database, and the database's superuser URL.

@@ -173,6 +173,20 @@ func (c *Cluster) Close() error {
 	return errors.Join(errs...)
 }
 
+// Run runs the tests of m and closes c, returning the exit code for os.Exit: the tests'
+// code, or 1 when they passed but c failed to close. A TestMain that owns c ends with
+// os.Exit(c.Run(m)).
+func (c *Cluster) Run(m *testing.M) int {
+	code := m.Run()
+	if err := c.Close(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	return code
+}
+
 // Unavailable skips tb because of err, or fails it when CI=true: under CI a missing
 // server is a broken build, not a reason to skip.
 func Unavailable(tb testing.TB, err error) {

@@ -2,7 +2,6 @@ package pgtest_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 
@@ -14,14 +13,7 @@ var pg *pgtest.Cluster
 
 func TestMain(m *testing.M) {
 	pg = pgtest.New()
-	code := m.Run()
-	if err := pg.Close(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		if code == 0 {
-			code = 1
-		}
-	}
-	os.Exit(code)
+	os.Exit(pg.Run(m))
 }
 
 func TestDatabase(t *testing.T) {
