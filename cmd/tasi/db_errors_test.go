@@ -153,11 +153,11 @@ func TestDBBadInput(t *testing.T) {
 			if admin == "" {
 				return
 			}
-			if n := queryInt(t, admin, "SELECT count(*) FROM pg_namespace WHERE nspname = 'tasi'"); n == 0 {
+			if n := pg.QueryInt(t, admin, "SELECT count(*) FROM pg_namespace WHERE nspname = 'tasi'"); n == 0 {
 				return // nothing can have been written
 			}
 			for _, table := range append([]string{"runs", "admin_units", "coastline"}, runTables...) {
-				if n := queryInt(t, admin, "SELECT count(*) FROM tasi."+table); n != 0 {
+				if n := pg.QueryInt(t, admin, "SELECT count(*) FROM tasi."+table); n != 0 {
 					t.Errorf("%d rows written to %s", n, table)
 				}
 			}

@@ -46,22 +46,6 @@ func runCLIErr(t testing.TB, args ...string) (string, error) {
 	return out.String() + errOut.String(), err
 }
 
-// queryInt runs a query returning one integer as the superuser of dbURL.
-func queryInt(t testing.TB, dbURL, sql string, args ...any) int {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return n
-}
-
 // runTables are the tables holding a run's rows that every schema version has; runRows
 // counts those of later versions too.
 var runTables = []string{"shorelines", "baseline", "transects", "intersections", "admin_change"}

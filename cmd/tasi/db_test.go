@@ -217,7 +217,7 @@ func TestAnalyzeDBUndo(t *testing.T) {
 	if !strings.Contains(log, "removed the stored run") {
 		t.Errorf("the log does not say the run was removed:\n%s", log)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.runs"); n != 0 { // ... and removed
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.runs"); n != 0 { // ... and removed
 		t.Errorf("%d runs stored after the files failed, want 0", n)
 	}
 	for table, n := range runRows(t, dbURL, id) {
@@ -273,7 +273,7 @@ func TestDBCommands(t *testing.T) {
 		{"SELECT count(*) FROM tasi.localities WHERE source = 'bundled'", 2871},
 		{"SELECT count(*) FROM tasi.ports WHERE source = 'bundled'", 6},
 	} {
-		if n := queryInt(t, dbURL, tc.sql); n != tc.want {
+		if n := pg.QueryInt(t, dbURL, tc.sql); n != tc.want {
 			t.Errorf("%s = %d, want %d", tc.sql, n, tc.want)
 		}
 	}
@@ -288,10 +288,10 @@ func TestDBCommands(t *testing.T) {
 	if out, err := runCLIErr(t, "import", "--admin", admin, "--source", "nsw", "--admin-name-field", "pcode"); err != nil {
 		t.Errorf("import --admin --source: %v\n%s", err, out)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'admin' AND population = 1200 AND name = 'West'"); n != 1 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'admin' AND population = 1200 AND name = 'West'"); n != 1 {
 		t.Errorf("unit W1 of source admin: %d rows with its name and census", n)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'nsw' AND name IN ('W1', 'E1')"); n != 2 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'nsw' AND name IN ('W1', 'E1')"); n != 2 {
 		t.Errorf("source nsw: %d units named by --admin-name-field pcode, want 2", n)
 	}
 	// A COD-AB layer keeps its hierarchy: sucos under their posto and municipality, with
@@ -308,11 +308,11 @@ func TestDBCommands(t *testing.T) {
 		{"SELECT count(*) FROM tasi.admin_units WHERE source = 'codab' AND level = 1", 13},
 		{"SELECT count(*) FROM tasi.admin_units WHERE source = 'codab' AND pcode = 'TL010101' AND parent_name = 'Ainaro' AND region_name = 'Ainaro'", 1},
 	} {
-		if n := queryInt(t, dbURL, tc.sql); n != tc.want {
+		if n := pg.QueryInt(t, dbURL, tc.sql); n != tc.want {
 			t.Errorf("%s = %d, want %d", tc.sql, n, tc.want)
 		}
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'bundled'"); n != 442+65+13 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'bundled'"); n != 442+65+13 {
 		t.Errorf("importing other layers changed the bundled units: %d", n)
 	}
 	for _, tc := range []struct {

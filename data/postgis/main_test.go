@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
@@ -52,22 +51,6 @@ func openMigrated(t testing.TB, dbURL string, opts ...postgis.Option) *postgis.S
 	return s
 }
 
-// queryInt runs a query returning one integer as the superuser of dbURL.
-func queryInt(t testing.TB, dbURL, sql string, args ...any) int {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return n
-}
-
 // runTables are the tables holding a run's rows.
 var runTables = []string{"shorelines", "baseline", "transects", "intersections", "admin_change"}
 
@@ -76,7 +59,7 @@ func runRows(t testing.TB, dbURL string, id int64) map[string]int {
 	t.Helper()
 	got := map[string]int{}
 	for _, table := range runTables {
-		got[table] = queryInt(t, dbURL, "SELECT count(*) FROM tasi."+table+" WHERE run_id = $1", id)
+		got[table] = pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi."+table+" WHERE run_id = $1", id)
 	}
 	return got
 }

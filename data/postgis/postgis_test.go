@@ -145,7 +145,7 @@ func TestOpenWithoutPostGIS(t *testing.T) {
 	if !errors.Is(err, postgis.ErrNoPostGIS) || !strings.Contains(err.Error(), "CREATE EXTENSION postgis") {
 		t.Errorf("error %q: want ErrNoPostGIS saying how to install it", err)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM pg_namespace WHERE nspname = 'tasi'"); n != 0 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM pg_namespace WHERE nspname = 'tasi'"); n != 0 {
 		t.Errorf("Open created the tasi schema")
 	}
 }
@@ -209,7 +209,7 @@ func TestSchemaTooNew(t *testing.T) {
 	t.Parallel()
 	s, dbURL := newStore(t)
 	ctx := context.Background()
-	before := queryInt(t, dbURL, "SELECT count(*) FROM tasi.schema_migrations")
+	before := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.schema_migrations")
 	pg.Exec(t, dbURL, "INSERT INTO tasi.schema_migrations (version, name) VALUES (9999, '9999_from_the_future')")
 
 	if _, err := s.Migrate(ctx); !errors.Is(err, postgis.ErrSchemaTooNew) || !strings.Contains(err.Error(), "upgrade tasi") {
@@ -221,10 +221,10 @@ func TestSchemaTooNew(t *testing.T) {
 	if _, err := s.Runs(ctx); !errors.Is(err, postgis.ErrSchemaTooNew) {
 		t.Errorf("Runs: %v, want ErrSchemaTooNew", err)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.runs"); n != 0 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.runs"); n != 0 {
 		t.Errorf("%d runs written to a newer schema", n)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.schema_migrations"); n != before+1 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.schema_migrations"); n != before+1 {
 		t.Errorf("schema_migrations has %d rows, want %d (Migrate must not touch it)", n, before+1)
 	}
 }
@@ -251,7 +251,7 @@ func TestSchemas(t *testing.T) {
 	if len(ra) != 1 || len(rb) != 0 {
 		t.Errorf("schema tasi_a has %d runs, \"Tasi B\" %d; want 1 and 0", len(ra), len(rb))
 	}
-	if n := queryInt(t, dbURL, `SELECT count(*) FROM "Tasi B".transects`); n != 0 {
+	if n := pg.QueryInt(t, dbURL, `SELECT count(*) FROM "Tasi B".transects`); n != 0 {
 		t.Errorf("\"Tasi B\".transects has %d rows", n)
 	}
 }

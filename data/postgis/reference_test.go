@@ -46,7 +46,7 @@ func TestImportReference(t *testing.T) {
 		{"SELECT count(*) FROM tasi.ports", len(ref.Ports)},
 		{"SELECT count(*) FROM tasi.ports WHERE ST_SRID(geom_3857) = 3857", len(ref.Ports)},
 	} {
-		if n := queryInt(t, dbURL, tc.sql); n != tc.want {
+		if n := pg.QueryInt(t, dbURL, tc.sql); n != tc.want {
 			t.Errorf("%s: %d, want %d", tc.sql, n, tc.want)
 		}
 	}
@@ -78,7 +78,7 @@ func TestImportAdminUnits(t *testing.T) {
 		{"SELECT count(*) FROM tasi.admin_units WHERE pcode = 'XX02' AND NOT derived AND name = 'Two (given)' AND population = 7", 1},
 		{"SELECT count(*) FROM tasi.admin_units WHERE level = 2", 3},
 	} {
-		if n := queryInt(t, dbURL, tc.sql); n != tc.want {
+		if n := pg.QueryInt(t, dbURL, tc.sql); n != tc.want {
 			t.Errorf("%s: %d, want %d", tc.sql, n, tc.want)
 		}
 	}
@@ -89,10 +89,10 @@ func TestImportAdminUnits(t *testing.T) {
 	if err := s.ImportAdminUnits(ctx, units[2:3], "test layer"); err != nil {
 		t.Fatal(err)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'test layer'"); n != 1 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'test layer'"); n != 1 {
 		t.Errorf("test layer has %d units after replacing it with 1", n)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'other layer'"); n != 2 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'other layer'"); n != 2 {
 		t.Errorf("other layer has %d units, want 2", n)
 	}
 	// Bad input changes nothing.
@@ -100,7 +100,7 @@ func TestImportAdminUnits(t *testing.T) {
 	if err := s.ImportAdminUnits(ctx, dup, "test layer"); err == nil || !strings.Contains(err.Error(), "duplicate P-code") {
 		t.Errorf("duplicate P-codes: %v", err)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'test layer'"); n != 1 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.admin_units WHERE source = 'test layer'"); n != 1 {
 		t.Errorf("a failed import changed the layer: %d units", n)
 	}
 	if err := s.ImportAdminUnits(ctx, units, ""); err == nil {

@@ -152,7 +152,7 @@ func TestWriteRunRoundTrip(t *testing.T) {
 		{"SELECT count(*) FROM tasi.admin_change WHERE run_id = $1 AND abs(mean_lrr - 2) < 1e-6 AND ST_SRID(geom_3857) = 3857", 1},
 		{"SELECT count(*) FROM tasi.runs WHERE id = $1 AND inputs @> '[{\"SHA256\": \"abc\"}]' AND parameters->>'spacing' = '50'", 1},
 	} {
-		if n := queryInt(t, dbURL, tc.sql, id); n != tc.want {
+		if n := pg.QueryInt(t, dbURL, tc.sql, id); n != tc.want {
 			t.Errorf("%s: %d, want %d", tc.sql, n, tc.want)
 		}
 	}
@@ -346,7 +346,7 @@ func TestWriterKilled(t *testing.T) {
 	if run, err := s.GetRun(ctx, before); err != nil || run.Status != postgis.Succeeded {
 		t.Errorf("earlier run: %+v, %v", run, err)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.transects WHERE run_id = $1", before); n == 0 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.transects WHERE run_id = $1", before); n == 0 {
 		t.Errorf("earlier run lost its transects")
 	}
 }
@@ -466,7 +466,7 @@ func TestReadOnlyRole(t *testing.T) {
 	if _, err := ro.Migrate(ctx); err == nil || !strings.Contains(err.Error(), "permission denied") {
 		t.Errorf("reader Migrate: %v, want permission denied", err)
 	}
-	if n := queryInt(t, dbURL, "SELECT count(*) FROM tasi.runs"); n != 1 {
+	if n := pg.QueryInt(t, dbURL, "SELECT count(*) FROM tasi.runs"); n != 1 {
 		t.Errorf("%d runs after the reader's attempts, want 1", n)
 	}
 	if got := runRows(t, dbURL, existing); got["transects"] == 0 {

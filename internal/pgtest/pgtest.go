@@ -173,6 +173,24 @@ func (c *Cluster) Close() error {
 	return errors.Join(errs...)
 }
 
+// QueryInt runs sql, a query returning one integer, as the superuser in the database of
+// dbURL, failing tb on error. Tests use it to count rows.
+func (c *Cluster) QueryInt(tb testing.TB, dbURL, sql string, args ...any) int {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		tb.Fatalf("pgtest: connect: %v", err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		tb.Fatalf("pgtest: %s: %v", sql, err)
+	}
+	return n
+}
+
 // Run runs the tests of m and closes c, returning the exit code for os.Exit: the tests'
 // code, or 1 when they passed but c failed to close. A TestMain that owns c ends with
 // os.Exit(c.Run(m)).
