@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -27,6 +29,10 @@ type CastOptions struct {
 	Seaward   float64 // metres it reaches seaward; > 0
 	Smoothing float64 // window (m) of the along-baseline smoothing used for transect orientation (DSAS default 2500); 0 = none
 	Step      float64 // metres between land probes along each transect when looking for the opposite shore; 0 = 5
+	// Workers is how many goroutines probe the land mask at once; 0 means GOMAXPROCS.
+	// With more than one, Land.Contains is called concurrently. The transects do not
+	// depend on it.
+	Workers int
 }
 
 func (o CastOptions) check() (CastOptions, error) {
@@ -42,9 +48,14 @@ func (o CastOptions) check() (CastOptions, error) {
 		return o, fmt.Errorf("smoothing %g: must be zero or a positive number of metres", o.Smoothing)
 	case bad(o.Step) || o.Step < 0:
 		return o, fmt.Errorf("step %g: must be zero or a positive number of metres", o.Step)
+	case o.Workers < 0:
+		return o, fmt.Errorf("workers %d: must not be negative", o.Workers)
 	}
 	if o.Step == 0 {
 		o.Step = defaultStep
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	return o, nil
 }
@@ -198,10 +209,13 @@ func (c *caster) castPart(ds []draft, p *part, st *castStats) ([]draft, error) {
 	hmin := math.Min(h0, opt.Spacing/2)
 	reach := math.Max(opt.Landward, opt.Seaward)
 
+	// Probing the land mask is most of the work: the positions are probed in parallel,
+	// each worker on its own range, and the results combined in order.
 	type spot struct{ pt, left orb.Point }
 	spots := make([]spot, len(pos))
-	tally := 0
-	for k, s := range pos {
+	votes := make([]int, len(pos))
+	c.parallel(len(pos), func(k int) {
+		s := pos[k]
 		t := p.tangent(s, h0, hmin)
 		left := orb.Point{-t[1], t[0]}
 		pt := p.at(s)
@@ -212,12 +226,16 @@ func (c *caster) castPart(ds []draft, p *part, st *castStats) ([]draft, error) {
 			r := c.land.Contains(sub(pt, scale(left, o)))
 			switch {
 			case l && !r:
-				tally--
+				votes[k]--
 			case r && !l:
-				tally++
+				votes[k]++
 			}
 			o /= 2
 		}
+	})
+	tally := 0
+	for _, v := range votes {
+		tally += v
 	}
 	side := 0.0
 	switch {
@@ -232,14 +250,19 @@ func (c *caster) castPart(ds []draft, p *part, st *castStats) ([]draft, error) {
 	default:
 		return ds, fmt.Errorf("cannot tell the seaward side: the land mask answers the same on both sides of all %d transects", len(pos))
 	}
+	type reaches struct{ sea, land float64 }
+	walked := make([]reaches, len(spots))
+	c.parallel(len(spots), func(k int) {
+		dir := scale(spots[k].left, side)
+		walked[k].sea = c.walk(spots[k].pt, dir, opt.Seaward, false)
+		if opt.Landward > 0 {
+			walked[k].land = c.walk(spots[k].pt, scale(dir, -1), opt.Landward, true)
+		}
+	})
 	for k, sp := range spots {
 		st.laid++
 		dir := scale(sp.left, side)
-		sea := c.walk(sp.pt, dir, opt.Seaward, false)
-		land := 0.0
-		if opt.Landward > 0 {
-			land = c.walk(sp.pt, scale(dir, -1), opt.Landward, true)
-		}
+		sea, land := walked[k].sea, walked[k].land
 		if sea < opt.Seaward || land < opt.Landward {
 			st.landCut++
 		}
@@ -253,6 +276,24 @@ func (c *caster) castPart(ds []draft, p *part, st *castStats) ([]draft, error) {
 		})
 	}
 	return ds, nil
+}
+
+// parallel calls fn(k) for every k in [0, n) on c.opt.Workers goroutines, each taking
+// a contiguous range, and returns when all are done.
+func (c *caster) parallel(n int, fn func(k int)) {
+	workers := min(c.opt.Workers, max(n/64, 1))
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := lo; k < hi; k++ {
+				fn(k)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // walk goes out from p along dir for up to reach metres, expecting to cross ground where

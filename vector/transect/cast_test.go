@@ -2,6 +2,7 @@ package transect
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -353,5 +354,31 @@ func TestCastIsletOffshore(t *testing.T) {
 	}
 	if parts[0] != 81 || parts[1] != 13 || st.dropped != 0 {
 		t.Errorf("got %v transects per part, %+v; want 81 on the mainland and 13 round the islet", parts, st)
+	}
+}
+
+// TestCastWorkers checks that the transects do not depend on how many goroutines probe
+// the land mask.
+func TestCastWorkers(t *testing.T) {
+	base, land := bay(150)
+	var want []Transect
+	for _, workers := range []int{1, 2, 3, 8} {
+		ts, err := Cast(base, land, CastOptions{Spacing: 10, Landward: 150, Seaward: 150, Smoothing: 100, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want == nil {
+			want = ts
+			continue
+		}
+		if !reflect.DeepEqual(ts, want) {
+			t.Errorf("%d workers: %d transects differ from one worker's %d", workers, len(ts), len(want))
+		}
+	}
+	if len(want) < 100 {
+		t.Fatalf("%d transects: the test needs more than 64 per worker range", len(want))
+	}
+	if _, err := Cast(base, land, CastOptions{Spacing: 10, Seaward: 150, Workers: -1}); err == nil {
+		t.Error("workers -1: no error")
 	}
 }

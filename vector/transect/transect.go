@@ -8,9 +8,9 @@ import (
 )
 
 // Land reports whether a point (metres, in the CRS of the baseline) is on land. Cast uses
-// it to find the seaward side and to stop transects at the opposite shore; it calls it
-// from one goroutine only, some 150 times per transect, so it should be indexed
-// (vector/polyindex.Index is one).
+// it to find the seaward side and to stop transects at the opposite shore, some 150 times
+// per transect, so it should be indexed (vector/polyindex.Index is one), and it calls it
+// from CastOptions.Workers goroutines at once.
 type Land interface {
 	Contains(p orb.Point) bool
 }
