@@ -26,9 +26,11 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.ready)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
-		reason := "store unreachable: " + err.Error()
+		// The detail (host, port, user, database) stays in the log: /readyz answers
+		// anyone who can reach the server.
+		reason := "store unreachable"
 		if errors.Is(err, results.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
-			reason = "store did not answer within " + s.ready.String() + ": " + err.Error()
+			reason = "store did not answer within " + s.ready.String()
 		}
 		s.log.Warn("not ready", "err", err)
 		h := w.Header()
