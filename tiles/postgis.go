@@ -183,8 +183,15 @@ func (p *PostGIS) query(use []int, level Level) (string, bool) {
 }
 
 // The tile envelope, and the envelope grown by the buffer for the bounding-box filter.
+//
+// The envelope ST_AsMVTGeom clips to is a scalar subquery, which PostgreSQL computes once
+// per statement (an InitPlan): pgx prepares each statement, and once PostgreSQL settles on
+// a generic plan for it the bare function call of $1, $2 and $3 is no longer folded into
+// a constant and would be computed again for every row. The filter's envelope stays a
+// function call: an index condition's key is computed once per scan anyway, and a custom
+// plan can then estimate the filter's selectivity from the constant.
 const (
-	envelope       = "ST_TileEnvelope($1::integer, $2::integer, $3::integer)"
+	envelope       = "(SELECT ST_TileEnvelope($1::integer, $2::integer, $3::integer))"
 	envelopeBuffer = "ST_TileEnvelope($1::integer, $2::integer, $3::integer, margin => " + "0.0625" + ")" // Buffer / Extent
 )
 
@@ -226,13 +233,18 @@ func (p *PostGIS) layerSQL(l *Layer, level Level) string {
 		if s.PerRun {
 			pieceWhere += " AND p.run_id = $4::bigint"
 		}
-		merged := "ST_LineMerge(ST_CollectionExtract(ST_Collect(p.g), 2))"
+		// A feature with one piece in the tile (most of them from zoom 11) has nothing to
+		// merge: skipping GEOS for it saves about a quarter of the layer's time at zoom 12.
+		// OFFSET 0 keeps the pieces' subquery from being pulled up: pulled up, each of the
+		// aggregates would clip every piece again.
+		merged := "CASE WHEN count(p.g) > 1 THEN ST_LineMerge(ST_CollectionExtract(ST_Collect(p.g), 2)) " +
+			"ELSE ST_CollectionExtract(ST_Collect(p.g), 2) END"
 		if l.Geometry != LineString {
 			merged = "ST_Union(p.g)"
 		}
 		where = append(where, "t."+key+" = c.key")
 		rows = fmt.Sprintf(`SELECT %s AS id%s, c.geom FROM (
-			SELECT p.key, %s AS geom FROM (SELECT p.%s AS key, %s AS g FROM %s p WHERE %s) p
+			SELECT p.key, %s AS geom FROM (SELECT p.%s AS key, %s AS g FROM %s p WHERE %s OFFSET 0) p
 			GROUP BY p.key) c, %s t WHERE %s ORDER BY 1`,
 			s.ID, cols.String(), merged, key, mvtGeom("p.geom"), p.table(s.Pieces), pieceWhere,
 			p.table(s.Table), strings.Join(where, " AND "))
