@@ -184,18 +184,18 @@ class App {
         },
         {
           id: 'tasi-transects', type: 'line', source: SOURCE, 'source-layer': 'transects',
-          minzoom: 9,
+          minzoom: 10, // the tiles carry transects from zoom 10 (tiles/registry.go)
           layout: { 'line-cap': 'round' },
           paint: {
             'line-color': rateExpression('lrr'),
-            'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1, 13, 3, 16, 6],
+            'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1, 13, 3, 16, 6],
           },
         },
         {
           id: 'tasi-transects-selected', type: 'line', source: SOURCE, 'source-layer': 'transects',
-          minzoom: 9,
+          minzoom: 10,
           filter: ['==', ['to-string', ['get', 'transect_id']], ''],
-          paint: { 'line-color': '#000000', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 3, 16, 9] },
+          paint: { 'line-color': '#000000', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 3, 16, 9] },
         },
         {
           id: 'tasi-localities', type: 'circle', source: SOURCE, 'source-layer': 'localities',
