@@ -118,7 +118,7 @@ func (r *Reference) Bound() orb.Bound {
 }
 
 // collection is a GeoJSON FeatureCollection whose features all have geometry type T and
-// properties P. Coordinates decode straight into orb types (orb.Point is [2]float64).
+// properties P. Coordinates decode through the types of coords.go.
 type collection[P any, T any] struct {
 	Type     string `json:"type"`
 	Features []struct {
@@ -166,7 +166,7 @@ func (r *Reference) readUnits(b []byte) error {
 		Population *int   `json:"pop_2015"`
 		Households *int   `json:"households_2015"`
 	}
-	c, err := decode[props, orb.MultiPolygon](b, "MultiPolygon")
+	c, err := decode[props, multiPolygon](b, "MultiPolygon")
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,7 @@ func (r *Reference) readUnits(b []byte) error {
 			ParentCode: p.ParentCode, ParentName: p.ParentName,
 			RegionCode: p.RegionCode, RegionName: p.RegionName,
 			Population: orUnknown(p.Population), Households: orUnknown(p.Households),
-			Geometry: f.Geometry.Coordinates,
+			Geometry: orb.MultiPolygon(f.Geometry.Coordinates),
 		})
 	}
 	return nil
@@ -193,7 +193,7 @@ func (r *Reference) readCoastline(b []byte) error {
 	type props struct {
 		AdmLevel int `json:"admLevel"`
 	}
-	c, err := decode[props, orb.LineString](b, "LineString")
+	c, err := decode[props, lineString](b, "LineString")
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (r *Reference) readCoastline(b []byte) error {
 		if f.Properties.AdmLevel != 99 {
 			return fmt.Errorf("feature %d: field %q: %d, want 99 (coastline)", i, "admLevel", f.Properties.AdmLevel)
 		}
-		r.Coastline = append(r.Coastline, f.Geometry.Coordinates)
+		r.Coastline = append(r.Coastline, orb.LineString(f.Geometry.Coordinates))
 	}
 	return nil
 }
@@ -214,14 +214,14 @@ func (r *Reference) readLocalities(b []byte) error {
 		Kind     int    `json:"symbol"`
 		UnitCode string `json:"adm3_pcode"`
 	}
-	c, err := decode[props, orb.Point](b, "Point")
+	c, err := decode[props, point](b, "Point")
 	if err != nil {
 		return err
 	}
 	r.Localities = make([]Locality, 0, len(c.Features))
 	for _, f := range c.Features {
 		p := f.Properties
-		r.Localities = append(r.Localities, Locality{Name: p.Name, Kind: p.Kind, UnitCode: p.UnitCode, Point: f.Geometry.Coordinates})
+		r.Localities = append(r.Localities, Locality{Name: p.Name, Kind: p.Kind, UnitCode: p.UnitCode, Point: orb.Point(f.Geometry.Coordinates)})
 	}
 	return nil
 }
@@ -231,7 +231,7 @@ func (r *Reference) readPorts(b []byte) error {
 		Name   string `json:"name"`
 		NameEN string `json:"name:en"`
 	}
-	c, err := decode[props, orb.Point](b, "Point")
+	c, err := decode[props, point](b, "Point")
 	if err != nil {
 		return err
 	}
@@ -241,7 +241,7 @@ func (r *Reference) readPorts(b []byte) error {
 		if name == "" {
 			name = f.Properties.NameEN
 		}
-		r.Ports = append(r.Ports, Port{Name: name, Point: f.Geometry.Coordinates})
+		r.Ports = append(r.Ports, Port{Name: name, Point: orb.Point(f.Geometry.Coordinates)})
 	}
 	return nil
 }
