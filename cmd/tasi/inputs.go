@@ -21,9 +21,24 @@ import (
 
 // loadInputs reads every input the config names into an analysis.Input in WGS84, and
 // returns the files read with their SHA-256 for the run record.
+// bundledResult is the outcome of decoding the bundled reference data.
+type bundledResult struct {
+	ref *data.Reference
+	err error
+}
+
 func loadInputs(ctx context.Context, c analyzeConfig) (analysis.Input, []analysis.InputFile, error) {
 	var in analysis.Input
 	var files []analysis.InputFile
+	// The bundled data is the default admin layer and coast in Timor-Leste: decode it on
+	// another core while the shorelines are read, in case it is needed.
+	bundled := make(chan bundledResult, 1)
+	if c.admin == "" || c.coast == "" {
+		go func() {
+			ref, err := data.TimorLeste()
+			bundled <- bundledResult{ref, err}
+		}()
+	}
 	addFile := func(role, path string) error {
 		sum, err := sha256File(path)
 		if err != nil {
@@ -91,7 +106,8 @@ func loadInputs(ctx context.Context, c analyzeConfig) (analysis.Input, []analysi
 	var ref *data.Reference
 	inTL := false
 	if c.admin == "" || c.coast == "" {
-		if ref, err = data.TimorLeste(); err != nil {
+		b := <-bundled
+		if ref, err = b.ref, b.err; err != nil {
 			return in, nil, fmt.Errorf("load bundled Timor-Leste data: %w", err)
 		}
 		inTL = ref.Bound().Pad(0.05).Contains(extent.Center())
