@@ -3,7 +3,9 @@ package tiles
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
@@ -80,11 +82,39 @@ type Layer struct {
 	// each Level. It must match how the PostGIS copies are made (see the migrations):
 	// Memory simplifies with it, PostGIS reads the stored columns.
 	Simplify [3]float64
+	// Thin, when set, leaves the less important features of a dense layer out of its
+	// low-zoom tiles, where they would only crowd the map and the tile.
+	Thin *Thinning
 	// PostGIS says where the layer's rows are in the database.
 	PostGIS Table
 	// Memory returns the layer's features from an in-memory run (Dataset), with
 	// geometry in EPSG:3857 at full detail, in the order of their ids.
 	Memory func(*Dataset) ([]Feature, error)
+}
+
+// Thinning keeps only the features whose Number field Field is at most Max in tiles below
+// zoom Below: for the gazetteer, only capitals and suco centres (kind ≤ 3) below zoom 10.
+// Features without the field are kept.
+type Thinning struct {
+	Field string
+	Max   float64
+	Below int
+}
+
+// keeps reports whether a feature with properties props belongs in a tile at zoom z.
+func (th *Thinning) keeps(z int, props map[string]any) bool {
+	if th == nil || z >= th.Below {
+		return true
+	}
+	switch v := props[th.Field].(type) {
+	case float64:
+		return v <= th.Max
+	case int64:
+		return float64(v) <= th.Max
+	case uint64:
+		return float64(v) <= th.Max
+	}
+	return true
 }
 
 // Table is where a layer's rows are in tasi's PostGIS schema. Every string is SQL written
@@ -174,6 +204,12 @@ func checkLayers(layers []Layer) error {
 			case String, Number, Boolean:
 			default:
 				return fmt.Errorf("layer %s: field %s: type %q is not String, Number or Boolean", l.Name, f.Name, f.Type)
+			}
+		}
+		if th := l.Thin; th != nil {
+			i := slices.IndexFunc(l.Fields, func(f Field) bool { return f.Name == th.Field })
+			if i < 0 || l.Fields[i].Type != Number || math.IsNaN(th.Max) || th.Below <= l.MinZoom || th.Below > MaxTileZoom {
+				return fmt.Errorf("layer %s: thinning by %q below zoom %d needs a Number field and a zoom above MinZoom", l.Name, th.Field, th.Below)
 			}
 		}
 	}

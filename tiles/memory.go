@@ -189,6 +189,9 @@ func (m *Memory) Tile(ctx context.Context, run int64, t maptile.Tile, layers []s
 		if err != nil {
 			return nil, fmt.Errorf("tile %d/%d/%d: layer %s: %w", t.Z, t.X, t.Y, l.Name, err)
 		}
+		if l.Thin != nil {
+			feats = slices.DeleteFunc(feats, func(f *geojson.Feature) bool { return !l.Thin.keeps(int(t.Z), f.Properties) })
+		}
 		if len(feats) > 0 {
 			out = append(out, &mvt.Layer{Name: l.Name, Version: 2, Extent: Extent, Features: feats})
 		}

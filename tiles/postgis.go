@@ -214,6 +214,16 @@ func (p *PostGIS) layerSQL(l *Layer, level Level) string {
 	if s.Where != "" {
 		where = append(where, "("+s.Where+")")
 	}
+	if th := l.Thin; th != nil {
+		expr := "t." + pgx.Identifier{th.Field}.Sanitize()
+		for _, f := range l.Fields {
+			if f.Name == th.Field && f.SQL != "" {
+				expr = f.SQL
+			}
+		}
+		where = append(where, fmt.Sprintf("($1::integer >= %d OR %s IS NULL OR %s <= %s)",
+			th.Below, expr, expr, strconv.FormatFloat(th.Max, 'g', -1, 64)))
+	}
 	mvtGeom := func(geom string) string {
 		return fmt.Sprintf("ST_AsMVTGeom(%s, %s, %d, %d, true)", geom, envelope, Extent, Buffer)
 	}

@@ -114,6 +114,9 @@ func DefaultLayers() []Layer {
 				{Name: "kind", Type: Number, Description: "1 municipality capital, 2 posto capital, 3 suco centre, 4 other"},
 				{Name: "pcode", Type: String, Description: "P-code of the suco it lies in"},
 			},
+			// 2,135 settlements fall in one zoom-8 tile around Dili: half the time to cut
+			// it, and a map of dots. Other settlements appear from zoom 10.
+			Thin:    &Thinning{Field: "kind", Max: 3, Below: 10},
 			PostGIS: Table{Table: "localities", ID: "t.locality", Geom: [3]string{"t.geom_3857"}, Where: "t.source = " + referenceSource},
 			Memory:  localityFeatures,
 		},
