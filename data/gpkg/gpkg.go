@@ -91,6 +91,9 @@ func writeBaseline(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
 var transectFields = []ogr.FieldDef{
 	{Name: "transect_id", Type: ogr.String},
 	{Name: "pcode", Type: ogr.String},
+	{Name: "cast_id", Type: ogr.Integer}, // 1-based, in order along the baseline parts
+	{Name: "part", Type: ogr.Integer},    // baseline part (layer baseline), null for given transects
+	{Name: "chainage_m", Type: ogr.Real}, // along that part, null for given transects
 	{Name: "azimuth", Type: ogr.Real},
 	{Name: "base_m", Type: ogr.Real},
 	{Name: "width_m", Type: ogr.Real},
@@ -122,8 +125,12 @@ func writeTransects(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
 		if t.Unit >= 0 {
 			pcode = res.Units[t.Unit].Unit.Code
 		}
+		var part any
+		if t.Part >= 0 {
+			part = int64(t.Part)
+		}
 		if err := w.Write(orb.LineString{t.Origin, t.End},
-			t.Label, pcode, t.Azimuth, t.Base, t.Width, int64(s.N), optTime(s.N, s.First), optTime(s.N, s.Last),
+			t.Label, pcode, int64(t.ID), part, t.Chainage, t.Azimuth, t.Base, t.Width, int64(s.N), optTime(s.N, s.First), optTime(s.N, s.Last),
 			s.SCE, s.NSM, s.EPR, s.EPRunc, s.LRR, s.LR2, s.LSE, s.LCI, s.WLR, s.WR2, s.WSE, s.WCI,
 		); err != nil {
 			return fmt.Errorf("layer transects: transect %s: %w", t.Label, err)

@@ -25,8 +25,8 @@ import (
 //
 // The file does not hold everything a Result has, so some fields are rebuilt or left
 // unset:
-//   - Transect.ID is the transect's 1-based position in the file, Part is -1 and
-//     Chainage NaN: the transects layer has no cast id, baseline part or chainage.
+//   - Files written before the transects layer held cast_id, part and chainage_m give
+//     Transect.ID as the transect's 1-based position in the file, Part -1, Chainage NaN.
 //   - Transect.Unit is found through the transect's P-code among the admin_change rows.
 //   - Result.Params is the zero Params: the file stores the settings by their
 //     command-line names, in Provenance.Parameters.
@@ -260,6 +260,13 @@ func (r reader) transects(l *ogr.Layer, unitIndex map[string]int) ([]analysis.Tr
 		f := fieldReader{fields: ft.Fields}
 		var t analysis.Transect
 		t.ID, t.Part, t.Chainage = i+1, -1, math.NaN()
+		if _, ok := ft.Fields["cast_id"]; ok {
+			t.ID = int(f.int("cast_id"))
+			t.Chainage = f.num("chainage_m")
+			if ft.Fields["part"] != nil {
+				t.Part = int(f.int("part"))
+			}
+		}
 		t.Label = f.str("transect_id")
 		t.Unit = -1
 		if code := f.str("pcode"); code != "" {

@@ -74,9 +74,9 @@ func TestReadRoundTrip(t *testing.T) {
 	}
 	for i, tr := range got.Transects {
 		w := res.Transects[i]
-		if tr.Label != w.Label || tr.Unit != w.Unit || tr.ID != i+1 || tr.Part != -1 || !math.IsNaN(tr.Chainage) {
-			t.Errorf("transect %d: label %q unit %d id %d part %d chainage %v, want %q %d %d -1 NaN",
-				i, tr.Label, tr.Unit, tr.ID, tr.Part, tr.Chainage, w.Label, w.Unit, i+1)
+		if tr.Label != w.Label || tr.Unit != w.Unit || tr.ID != w.ID || tr.Part != w.Part || !same(tr.Chainage, w.Chainage) {
+			t.Errorf("transect %d: label %q unit %d id %d part %d chainage %v, want %q %d %d %d %v",
+				i, tr.Label, tr.Unit, tr.ID, tr.Part, tr.Chainage, w.Label, w.Unit, w.ID, w.Part, w.Chainage)
 		}
 		if !near(tr.Origin, w.Origin, tol) || !near(tr.End, w.End, tol) {
 			t.Errorf("transect %s from %v to %v, want %v to %v", tr.Label, tr.Origin, tr.End, w.Origin, w.End)
