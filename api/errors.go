@@ -2,11 +2,14 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/tasi-gis/tasi/data/results"
 )
@@ -74,9 +77,38 @@ func (s *server) writeJSON(w http.ResponseWriter, r *http.Request, ct string, v 
 	}
 	h := w.Header()
 	h.Set("Content-Type", ct)
+	// Answers change only when a run is stored or deleted: clients revalidate every
+	// time (no-cache), and an unchanged answer costs a 304 instead of its body, which
+	// matters on a field office's link for the 2 MB units GeoJSON. The tag is weak
+	// because the compression middleware may change the bytes on the wire.
 	h.Set("Cache-Control", "no-cache")
+	tag := weakETag(b)
+	h.Set("ETag", tag)
+	if etagMatches(r.Header.Get("If-None-Match"), tag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
+}
+
+// weakETag is a weak entity tag for the body b.
+func weakETag(b []byte) string {
+	sum := sha256.Sum256(b)
+	return `W/"` + hex.EncodeToString(sum[:12]) + `"`
+}
+
+// etagMatches reports whether the If-None-Match header value header names tag, with the
+// weak comparison RFC 9110 prescribes for If-None-Match.
+func etagMatches(header, tag string) bool {
+	opaque := strings.TrimPrefix(tag, "W/")
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == opaque {
+			return true
+		}
+	}
+	return false
 }
 
 // logPanic records a recovered panic.

@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -314,5 +317,30 @@ func TestMetrics(t *testing.T) {
 	// The raw paths never become labels.
 	if strings.Contains(text, "TL999999") || strings.Contains(text, "/no/such") {
 		t.Error("metrics label raw paths")
+	}
+}
+
+// TestConditionalGet checks that an unchanged answer costs a 304 without a body.
+func TestConditionalGet(t *testing.T) {
+	t.Parallel()
+	h := handler(newMemory(t, theDemo(t)))
+	for _, path := range []string{"/api/v1/runs", "/api/v1/units?limit=5", "/api/v1/units?f=geojson&limit=2"} {
+		first := get(t, h, path)
+		tag := first.header.Get("ETag")
+		if first.status != http.StatusOK || !strings.HasPrefix(tag, `W/"`) {
+			t.Fatalf("%s: status %d, ETag %q", path, first.status, tag)
+		}
+		for _, inm := range []string{tag, strings.TrimPrefix(tag, "W/"), `"other", ` + tag, "*"} {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.Header.Set("If-None-Match", inm)
+			if r := do(t, h, req); r.status != http.StatusNotModified || len(r.body) != 0 || r.header.Get("ETag") != tag {
+				t.Errorf("%s If-None-Match %s: status %d, %d bytes, ETag %q", path, inm, r.status, len(r.body), r.header.Get("ETag"))
+			}
+		}
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.Header.Set("If-None-Match", `"stale"`)
+		if r := do(t, h, req); r.status != http.StatusOK || !bytes.Equal(r.body, first.body) {
+			t.Errorf("%s with a stale tag: status %d", path, r.status)
+		}
 	}
 }
