@@ -21,24 +21,20 @@ const (
 )
 
 // query parses the query string, refusing one Go cannot parse unambiguously (such as a
-// semicolon, which net/url would silently drop with the pair it is in).
-func query(r *http.Request) (url.Values, error) {
-	v, err := url.ParseQuery(r.URL.RawQuery)
+// semicolon, which net/url would silently drop with the pair it is in), and reads ?f=:
+// geo is false for JSON (the default), true for GeoJSON.
+func query(r *http.Request) (v url.Values, geo bool, err error) {
+	v, err = url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return nil, badRequestf("query string: %v", err)
+		return nil, false, badRequestf("query string: %v", err)
 	}
-	return v, nil
-}
-
-// format reads ?f=: false for JSON (the default), true for GeoJSON.
-func format(q url.Values) (bool, error) {
-	switch f := q.Get("f"); f {
+	switch f := v.Get("f"); f {
 	case "", "json":
-		return false, nil
+		return v, false, nil
 	case "geojson":
-		return true, nil
+		return v, true, nil
 	default:
-		return false, badRequestf("f=%s: want json or geojson", clip(f))
+		return nil, false, badRequestf("f=%s: want json or geojson", clip(f))
 	}
 }
 
@@ -90,12 +86,7 @@ func clip(s string) string {
 }
 
 func (s *server) runs(w http.ResponseWriter, r *http.Request) {
-	v, err := query(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	geo, err := format(v)
+	_, geo, err := query(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -124,12 +115,7 @@ func (s *server) runs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) run(w http.ResponseWriter, r *http.Request) {
-	v, err := query(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	geo, err := format(v)
+	_, geo, err := query(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -231,12 +217,7 @@ func bbox(s string) (orb.Bound, error) {
 }
 
 func (s *server) units(w http.ResponseWriter, r *http.Request) {
-	v, err := query(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	geo, err := format(v)
+	v, geo, err := query(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -278,11 +259,7 @@ type itemRequest struct {
 
 // parseItem reads an itemRequest whose item is named by the path parameter param.
 func parseItem(r *http.Request, param string) (itemRequest, error) {
-	v, err := query(r)
-	if err != nil {
-		return itemRequest{}, err
-	}
-	geo, err := format(v)
+	v, geo, err := query(r)
 	if err != nil {
 		return itemRequest{}, err
 	}

@@ -15,14 +15,11 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/api"
-	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/data/results"
-	"github.com/tasi-gis/tasi/vector/utm"
 )
 
 // smallRun analyses a 3 km straight coast in UTM 51S, land to the south, in one unit,
@@ -36,25 +33,9 @@ func smallRun(t testing.TB, rate float64) *analysis.Result {
 	return res
 }
 
+// straightCoast analyses demo.StraightCoast(rate).
 func straightCoast(rate float64) (*analysis.Result, error) {
-	zone := utm.Zone{Number: 51, South: true}
-	inv := orb.Projection(zone.Inverse)
-	line := func(x0, x1, y float64) orb.MultiLineString {
-		return project.MultiLineString(orb.MultiLineString{{{x0, 9050000 + y}, {x1, 9050000 + y}}}, inv)
-	}
-	unit := project.MultiPolygon(orb.MultiPolygon{{{{699000, 9045000}, {704000, 9045000}, {704000, 9050000}, {699000, 9050000}, {699000, 9045000}}}}, inv)
-	in := analysis.Input{
-		Coast: line(700000, 703000, 0),
-		Units: []data.AdminUnit{{Code: "TL999901", Name: "Test", ParentCode: "TL9999", ParentName: "Posto", RegionCode: "TL99",
-			RegionName: "Liquiçá", Population: 500, Households: -1, Geometry: unit}},
-	}
-	for y := 2000; y <= 2004; y++ {
-		in.Shorelines = append(in.Shorelines, analysis.Shoreline{
-			Source: fmt.Sprintf("test %d", y), Date: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Uncertainty: 10,
-			Geometry: line(699500, 703500, rate*float64(y-2000)),
-		})
-	}
-	return analysis.Run(context.Background(), in, analysis.DefaultParams())
+	return analysis.Run(context.Background(), demo.StraightCoast(rate), analysis.DefaultParams())
 }
 
 // emptyStore returns a migrated PostGIS store with no runs, and its database URL.

@@ -108,3 +108,30 @@ func (s *Series) Input() analysis.Input {
 
 // Truth is the true rate (m/yr) at p, in the series' UTM coordinates.
 func (s *Series) Truth(p orb.Point) float64 { return synthetic.Truth(s.Rate, p) }
+
+// StraightCoast is the smallest input with a known answer, for tests of everything
+// downstream of the analysis (stores, tiles, API): a 3 km straight coast in UTM 51S at
+// northing 9,050,000 m with land to the south, one unit (TL999901, "Test", in posto
+// TL9999 of municipality TL99 "Liquiçá", 500 people, households unknown), and five
+// yearly shorelines 2000–2004 (uncertainty 10 m) moving seaward at rate m/yr, so every
+// transect's LRR is rate.
+func StraightCoast(rate float64) analysis.Input {
+	zone := utm.Zone{Number: 51, South: true}
+	inv := orb.Projection(zone.Inverse)
+	line := func(x0, x1, y float64) orb.MultiLineString {
+		return project.MultiLineString(orb.MultiLineString{{{x0, 9050000 + y}, {x1, 9050000 + y}}}, inv)
+	}
+	unit := project.MultiPolygon(orb.MultiPolygon{{{{699000, 9045000}, {704000, 9045000}, {704000, 9050000}, {699000, 9050000}, {699000, 9045000}}}}, inv)
+	in := analysis.Input{
+		Coast: line(700000, 703000, 0),
+		Units: []data.AdminUnit{{Code: "TL999901", Name: "Test", ParentCode: "TL9999", ParentName: "Posto", RegionCode: "TL99",
+			RegionName: "Liquiçá", Population: 500, Households: -1, Geometry: unit}},
+	}
+	for y := 2000; y <= 2004; y++ {
+		in.Shorelines = append(in.Shorelines, analysis.Shoreline{
+			Source: fmt.Sprintf("test %d", y), Date: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Uncertainty: 10,
+			Geometry: line(699500, 703500, rate*float64(y-2000)),
+		})
+	}
+	return in
+}

@@ -283,18 +283,18 @@ func loadDictionary(t *testing.T) map[string]map[string]string {
 	return dict
 }
 
-var placeholderRE = regexp.MustCompile(`\{(\w+)\}`)
+var templateVarRE = regexp.MustCompile(`\{(\w+)\}`)
 
-func placeholders(s string) []string {
+func templateVars(s string) []string {
 	var out []string
-	for _, m := range placeholderRE.FindAllStringSubmatch(s, -1) {
+	for _, m := range templateVarRE.FindAllStringSubmatch(s, -1) {
 		out = append(out, m[1])
 	}
 	sort.Strings(out)
 	return out
 }
 
-// Every language has every key, no empty text, and the same {placeholders} per key.
+// Every language has every key, no empty text, and the same {variables} per key.
 func TestDictionariesMatch(t *testing.T) {
 	dict := loadDictionary(t)
 	langs := make([]string, 0, len(dict))
@@ -316,8 +316,8 @@ func TestDictionariesMatch(t *testing.T) {
 				t.Errorf("%s: missing key %q (en: %q)", lang, k, v)
 				continue
 			}
-			if !slices.Equal(placeholders(got), placeholders(v)) {
-				t.Errorf("%s.%s = %q: placeholders %v, en has %v", lang, k, got, placeholders(got), placeholders(v))
+			if !slices.Equal(templateVars(got), templateVars(v)) {
+				t.Errorf("%s.%s = %q: template variables %v, en has %v", lang, k, got, templateVars(got), templateVars(v))
 			}
 		}
 		for k := range dict[lang] {

@@ -44,13 +44,13 @@ func TestDBBadInput(t *testing.T) {
 			name: "wrong password",
 			setup: func(t *testing.T) (string, string) {
 				admin := migratedDB(t)
-				role := uniqueRole("tasi_pw")
+				role := pgtest.UniqueRole("tasi_pw")
 				pg.Exec(t, admin, "CREATE ROLE "+role+" LOGIN PASSWORD 'the-right-one'")
 				t.Cleanup(func() { pg.Exec(t, admin, "DROP ROLE "+role) })
 				if os.Getenv(pgtest.EnvURL) != "" {
 					t.Skipf("the server at %s may not check passwords", pgtest.EnvURL)
 				}
-				return withUser(t, admin, role, secret), admin
+				return pgtest.WithUser(t, admin, role, secret), admin
 			},
 			want: []string{"wrong user name or password"},
 		},
@@ -74,7 +74,7 @@ func TestDBBadInput(t *testing.T) {
 			name: "read-only role",
 			setup: func(t *testing.T) (string, string) {
 				admin := migratedDB(t)
-				role := uniqueRole("tasi_reader")
+				role := pgtest.UniqueRole("tasi_reader")
 				pg.Exec(t, admin, "CREATE ROLE "+role+" LOGIN PASSWORD '"+secret+"'")
 				t.Cleanup(func() {
 					pg.Exec(t, admin, "DROP OWNED BY "+role)
@@ -82,7 +82,7 @@ func TestDBBadInput(t *testing.T) {
 				})
 				pg.Exec(t, admin, "GRANT USAGE ON SCHEMA tasi TO "+role)
 				pg.Exec(t, admin, "GRANT SELECT ON ALL TABLES IN SCHEMA tasi TO "+role)
-				return withUser(t, admin, role, secret), admin
+				return pgtest.WithUser(t, admin, role, secret), admin
 			},
 			want: []string{"permission denied", "the database role needs"},
 		},

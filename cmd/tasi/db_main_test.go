@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/url"
 	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -126,25 +124,6 @@ func storedCSV(t testing.TB, dbURL string, id int64) (transects, adminChange []b
 		t.Fatal(err)
 	}
 	return tb.Bytes(), ab.Bytes()
-}
-
-// uniqueRole returns a role name starting with prefix that no other test uses: roles
-// belong to the whole server, which may be shared (TASI_TEST_DATABASE_URL).
-func uniqueRole(prefix string) string {
-	return fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), roleSeq.Add(1))
-}
-
-var roleSeq atomic.Int64
-
-// withUser returns dbURL with another user and password.
-func withUser(t testing.TB, dbURL, user, password string) string {
-	t.Helper()
-	u, err := url.Parse(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.User = url.UserPassword(user, password)
-	return u.String()
 }
 
 // urlPassword returns the password in dbURL, "" when it has none.

@@ -9,35 +9,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/data/ogr"
-	"github.com/tasi-gis/tasi/vector/utm"
 )
 
-// straightRun analyses a 3 km straight coast in UTM 51S, land to the south, one unit,
-// whose shoreline advances 2 m/yr over 2000–2004.
+// straightRun analyses demo.StraightCoast(2): a 3 km straight coast in one unit whose
+// shoreline advances 2 m/yr over 2000–2004.
 func straightRun(t *testing.T) *analysis.Result {
 	t.Helper()
-	zone := utm.Zone{Number: 51, South: true}
-	inv := orb.Projection(zone.Inverse)
-	line := func(x0, x1, y float64) orb.MultiLineString {
-		return project.MultiLineString(orb.MultiLineString{{{x0, 9050000 + y}, {x1, 9050000 + y}}}, inv)
-	}
-	unit := project.MultiPolygon(orb.MultiPolygon{{{{699000, 9045000}, {704000, 9045000}, {704000, 9050000}, {699000, 9050000}, {699000, 9045000}}}}, inv)
-	in := analysis.Input{
-		Coast: line(700000, 703000, 0),
-		Units: []data.AdminUnit{{Code: "TL999901", Name: "Test", Population: 500, Households: -1, Geometry: unit}},
-	}
-	for y := 2000; y <= 2004; y++ {
-		in.Shorelines = append(in.Shorelines, analysis.Shoreline{
-			Source: "test", Date: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), Uncertainty: 10,
-			Geometry: line(699500, 703500, 2*float64(y-2000)),
-		})
-	}
-	res, err := analysis.Run(context.Background(), in, analysis.DefaultParams())
+	res, err := analysis.Run(context.Background(), demo.StraightCoast(2), analysis.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,9 @@ func TestReadRoundTrip(t *testing.T) {
 	// A transect outside every unit and a statistic that is undefined must survive too.
 	res.Transects[0].Unit = -1
 	res.Transects[1].Stats.WCI = math.NaN()
+	// A unit with a parent but no region: the absent region must come back empty.
 	res.Units[0].Unit.ParentCode, res.Units[0].Unit.ParentName = "TL9999", "Posto"
+	res.Units[0].Unit.RegionCode, res.Units[0].Unit.RegionName = "", ""
 	path := filepath.Join(t.TempDir(), "results.gpkg")
 	prov := analysis.Provenance{
 		Version: "test", Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Finished: time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC),

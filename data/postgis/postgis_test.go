@@ -111,12 +111,12 @@ func TestOpenWrongPassword(t *testing.T) {
 	t.Parallel()
 	dbURL := pg.Database(t)
 	const right, wrong = "right-horse-battery", "wrong-staple-7"
-	role := uniqueRole("tasi_pw")
+	role := pgtest.UniqueRole("tasi_pw")
 	pg.Exec(t, dbURL, "CREATE ROLE "+role+" LOGIN PASSWORD '"+right+"'")
 	t.Cleanup(func() { pg.Exec(t, dbURL, "DROP ROLE "+role) })
 	ctx := context.Background()
 
-	s, err := postgis.Open(ctx, withUser(t, dbURL, role, wrong))
+	s, err := postgis.Open(ctx, pgtest.WithUser(t, dbURL, role, wrong))
 	if err == nil {
 		s.Close()
 		if os.Getenv(pgtest.EnvURL) != "" {
@@ -127,7 +127,7 @@ func TestOpenWrongPassword(t *testing.T) {
 	if msg := err.Error(); !strings.Contains(msg, "wrong user name or password") || strings.Contains(msg, wrong) || strings.Contains(msg, right) {
 		t.Errorf("error %q: want it to name the problem and hide the password", msg)
 	}
-	s, err = postgis.Open(ctx, withUser(t, dbURL, role, right))
+	s, err = postgis.Open(ctx, pgtest.WithUser(t, dbURL, role, right))
 	if err != nil {
 		t.Fatalf("Open with the right password: %v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/internal/pgtest"
 	"github.com/tasi-gis/tasi/vector/change"
 )
 
@@ -432,7 +433,7 @@ func TestReadOnlyRole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	role, password := uniqueRole("tasi_reader"), "reader-pw-1"
+	role, password := pgtest.UniqueRole("tasi_reader"), "reader-pw-1"
 	pg.Exec(t, dbURL, "CREATE ROLE "+role+" LOGIN PASSWORD '"+password+"'")
 	t.Cleanup(func() {
 		pg.Exec(t, dbURL, "DROP OWNED BY "+role)
@@ -441,7 +442,7 @@ func TestReadOnlyRole(t *testing.T) {
 	pg.Exec(t, dbURL, "GRANT USAGE ON SCHEMA tasi TO "+role)
 	pg.Exec(t, dbURL, "GRANT SELECT ON ALL TABLES IN SCHEMA tasi TO "+role)
 
-	ro, err := postgis.Open(ctx, withUser(t, dbURL, role, password))
+	ro, err := postgis.Open(ctx, pgtest.WithUser(t, dbURL, role, password))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,6 +46,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -189,6 +190,25 @@ func (c *Cluster) QueryInt(tb testing.TB, dbURL, sql string, args ...any) int {
 		tb.Fatalf("pgtest: %s: %v", sql, err)
 	}
 	return n
+}
+
+// UniqueRole returns a role name starting with prefix that no other test uses: roles
+// belong to the whole server, which may be shared (EnvURL).
+func UniqueRole(prefix string) string {
+	return fmt.Sprintf("%s_%d_%d", prefix, os.Getpid(), roleSeq.Add(1))
+}
+
+var roleSeq atomic.Int64
+
+// WithUser returns dbURL with another user and password, failing tb when it is no URL.
+func WithUser(tb testing.TB, dbURL, user, password string) string {
+	tb.Helper()
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	u.User = url.UserPassword(user, password)
+	return u.String()
 }
 
 // Run runs the tests of m and closes c, returning the exit code for os.Exit: the tests'

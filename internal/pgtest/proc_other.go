@@ -14,7 +14,7 @@ var sigImmediate = os.Kill
 // runner is the user initdb and postgres run as: outside Linux, always this process's.
 type runner struct{}
 
-// currentRunner refuses root outside Linux, where switching users is not implemented.
+// currentRunner refuses root outside Linux, where pgtest cannot switch to the postgres user (it uses Linux credentials).
 func currentRunner() (runner, error) {
 	if os.Geteuid() == 0 {
 		return runner{}, fmt.Errorf("%w: running as root, and postgres refuses root: run the tests as another user", ErrUnavailable)
