@@ -220,8 +220,11 @@ test('web map: suco panel and transect chart match the API', { skip, timeout: 24
   const tetRate = await page.locator('#unit-mean-lrr').textContent();
   assert.ok(tetRate.includes(signed(unit.mean_lrr).replace('.', ',')) && tetRate.includes('m/tinan'),
     `Tetum rate "${tetRate}"`);
+  assert.equal(await page.locator('.maplibregl-ctrl-zoom-in').getAttribute('title'), 'Halo boot',
+    'MapLibre\'s own buttons follow the language');
   await page.selectOption('#lang-select', 'pt');
   assert.equal(await page.locator('.layers legend').textContent(), 'Camadas');
+  assert.equal(await page.locator('.maplibregl-ctrl-zoom-out').getAttribute('aria-label'), 'Afastar');
   await page.selectOption('#lang-select', 'en');
   assert.equal(await page.locator('.layers legend').textContent(), 'Layers');
 

@@ -219,6 +219,7 @@ class App {
       fitBoundsOptions: { padding: 16 },
       maxZoom: 17,
       attributionControl: { compact: true }, // the source carries the attribution
+      locale: this.mapLocale(),
       transformRequest: (url) => ({ url: new URL(url, document.baseURI).href }),
     });
     window.tasiMap = map;
@@ -608,14 +609,45 @@ class App {
     $('chart').prepend(cap);
   }
 
+  // mapLocale gives MapLibre's own controls the interface language. MapLibre reads it
+  // when a control is added; relabelControls updates the controls already on the map.
+  mapLocale() {
+    const out = {};
+    for (const [key, , label] of MAP_CONTROL_LABELS) out[key] = this.t(label);
+    return out;
+  }
+
+  relabelControls() {
+    const root = this.map?.getContainer();
+    if (!root) return;
+    for (const [, selector, label] of MAP_CONTROL_LABELS) {
+      for (const el of root.querySelectorAll(selector)) {
+        el.title = this.t(label);
+        el.setAttribute('aria-label', this.t(label));
+      }
+    }
+  }
+
   // relabel redraws everything that carries text after a language change.
   relabel() {
+    this.relabelControls();
     this.drawLegend();
     if (this.run) this.showRunLabel();
     if (this.units.length) this.fillUnitSelect();
     if (this.unit) this.renderUnit();
   }
 }
+
+// MAP_CONTROL_LABELS maps MapLibre's locale keys to the buttons that show them and to
+// tasi's dictionary keys. Scale units (m, km) read the same in all three languages.
+const MAP_CONTROL_LABELS = [
+  ['NavigationControl.ZoomIn', '.maplibregl-ctrl-zoom-in', 'ml_zoom_in'],
+  ['NavigationControl.ZoomOut', '.maplibregl-ctrl-zoom-out', 'ml_zoom_out'],
+  ['NavigationControl.ResetBearing', '.maplibregl-ctrl-compass', 'ml_reset_bearing'],
+  ['AttributionControl.ToggleAttribution', '.maplibregl-ctrl-attrib-button', 'ml_attribution'],
+  ['Popup.Close', '.maplibregl-popup-close-button', 'ml_close'],
+  ['Map.Title', '.maplibregl-canvas', 'map_label'],
+];
 
 function absoluteTemplate(u, base) {
   // new URL() would percent-encode the {z}/{x}/{y} braces; protect them.
