@@ -10,12 +10,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/api/web"
-	"github.com/tasi-gis/tasi/data/gpkg"
 	"github.com/tasi-gis/tasi/data/postgis"
-	"github.com/tasi-gis/tasi/data/results"
 )
 
 // serveConfig is what `tasi serve` is told.
@@ -26,6 +23,7 @@ type serveConfig struct {
 	writeTimeout    time.Duration // from the end of the request headers to the end of the response
 	requestTimeout  time.Duration // handler time, which cancels the database query under it
 	shutdownTimeout time.Duration // how long in-flight requests may finish after SIGINT/SIGTERM
+	follow          time.Duration // how often to look for a new run in the GeoPackage; 0: never
 }
 
 // defaultAddr is where tasi serve listens unless told: this machine only. Serving a whole
@@ -43,12 +41,14 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 	fs.DurationVar(&c.readTimeout, "read-timeout", 15*time.Second, "longest time to read a request")
 	fs.DurationVar(&c.writeTimeout, "write-timeout", 60*time.Second, "longest time to write a response")
 	fs.DurationVar(&c.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "longest time to answer a request, database queries included")
+	fs.DurationVar(&c.follow, "follow", 5*time.Second, "with --gpkg: how often to look for a new run in the file (0: never)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT or SIGTERM, how long requests in flight may finish")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: tasi serve [--db URL | --gpkg results.gpkg] [--addr 127.0.0.1:8080] [flags]\n\n"+
 			"Serves the web map at /, vector tiles at /tiles/, the JSON API at /api/v1 (OpenAPI at\n"+
 			"/api/openapi.json), /healthz, /readyz and /metrics. From a database, the newest run is\n"+
-			"served as soon as it is stored, without a restart.\n\nFlags:")
+			"served as soon as it is stored, without a restart; a GeoPackage is read again when a new\n"+
+			"run is written to it (the run it replaced stays served for maps already open).\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -65,6 +65,9 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 		if c.db == "" {
 			return c, fmt.Errorf("serve: give --db URL (or set %s) or --gpkg FILE", envDatabaseURL)
 		}
+	}
+	if c.follow < 0 {
+		return c, fmt.Errorf("serve: --follow %v: must not be negative (0 turns it off)", c.follow)
 	}
 	if c.cacheMB < 0 {
 		return c, fmt.Errorf("serve: --cache-mb %d: must not be negative", c.cacheMB)
@@ -94,21 +97,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		what  string
 	)
 	if c.gpkg != "" {
-		step := time.Now()
-		res, prov, err := gpkg.Read(ctx, c.gpkg)
+		g, err := openGpkgStore(ctx, e.log, c.gpkg)
 		if err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
-		run := gpkgRun(res, prov)
-		mem, err := results.NewMemory(run, res)
-		if err != nil {
-			return fmt.Errorf("serve %s: %w", c.gpkg, err)
+		if c.follow > 0 {
+			go g.follow(ctx, c.follow)
 		}
-		store, what = mem, c.gpkg
-		if tiles, err = gpkgTiles(e.log, res, run, c.cacheMB); err != nil {
-			return fmt.Errorf("serve %s: %w", c.gpkg, err)
-		}
-		e.log.Info("loaded run", "file", c.gpkg, "run", run.ID, "transects", len(res.Transects), "units", len(res.Units), "took", since(step))
+		store, what = g, c.gpkg
+		tiles = newServedTiles(e.log, g, c.cacheMB)
 	} else {
 		s, err := openStore(ctx, "serve", c.db)
 		if err != nil {
@@ -128,20 +125,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		Logger: e.log, RequestTimeout: c.requestTimeout,
 	})
 	return serveHTTP(ctx, e, c, h, what)
-}
-
-// gpkgRun is the record of the run in a GeoPackage. Its id is the time the analysis
-// finished in Unix seconds, the id the tile source gives it too (see tiles.NewMemory), so
-// that tile URLs, which name the run and are cached for a year, change when the file does.
-func gpkgRun(res *analysis.Result, prov analysis.Provenance) results.Run {
-	id := prov.Finished.Unix()
-	if prov.Finished.IsZero() || id <= 0 {
-		id = 1
-	}
-	return results.Run{
-		ID: id, Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
-		EPSG: res.Zone.EPSG(), Parameters: prov.Parameters,
-	}
 }
 
 // servedTiles is the tile server mounted beside the API.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -233,6 +234,112 @@ func TestServeGeoPackage(t *testing.T) {
 	}
 }
 
+// TestServeGeoPackageFollowsFile writes new runs over a served GeoPackage: each is served
+// as the latest without a restart, the run it replaced stays reachable by id (a map opened
+// before keeps working), older ones go, and a file that cannot be read changes nothing.
+func TestServeGeoPackageFollowsFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	gpkgPath := filepath.Join(dir, "results.gpkg")
+	args := append(straightCoastArgs(t, dir), "--out", gpkgPath)
+	// analyze writes a new file and renames it over the old, as a user's rerun does. Run
+	// ids are the second the analysis finished, so each rerun waits for a new second.
+	analyze := func(spacing string) {
+		t.Helper()
+		time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
+		if out, err := runCLIErr(t, append(args, "--spacing", spacing)...); err != nil {
+			t.Fatalf("analyze: %v\n%s", err, out)
+		}
+	}
+	analyze("50")
+	s := startServe(t, "--gpkg", gpkgPath, "--follow", "20ms")
+
+	type runList struct {
+		Runs []struct {
+			ID        int64 `json:"id"`
+			Transects int   `json:"transects"`
+		} `json:"runs"`
+	}
+	runs := func() runList {
+		t.Helper()
+		var l runList
+		if st := s.getJSON(t, "/api/v1/runs", &l); st != 200 || len(l.Runs) == 0 {
+			t.Fatalf("runs: %d %+v", st, l)
+		}
+		return l
+	}
+	// waitFor polls the run list until the newest run is not old.
+	waitFor := func(old int64) runList {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if l := runs(); l.Runs[0].ID != old {
+				return l
+			}
+		}
+		t.Fatalf("still serving run %d 30 s after the file changed:\n%s", old, s.out)
+		return runList{}
+	}
+	tileStatus := func(run int64) int {
+		t.Helper()
+		tile := maptile.At(newStraightCoast().ll(2500, 0), 12)
+		res, err := http.Get(fmt.Sprintf("%s/tiles/transects/%d/%d/%d.mvt?run=%d", s.base, tile.Z, tile.X, tile.Y, run))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode
+	}
+
+	first := runs().Runs[0]
+	analyze("100")
+	l := waitFor(first.ID)
+	second := l.Runs[0]
+	if len(l.Runs) != 2 || l.Runs[1].ID != first.ID || second.Transects*2 != first.Transects {
+		t.Fatalf("after a rerun at twice the spacing: runs %+v, want the new one (half of %d transects) then the first",
+			l.Runs, first.Transects)
+	}
+	var units servedUnits
+	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != second.ID {
+		t.Errorf("units of the latest run: %d, run %d, want %d", st, units.Run, second.ID)
+	}
+	if st := s.getJSON(t, fmt.Sprintf("/api/v1/units?run=%d", first.ID), &units); st != 200 || units.Run != first.ID {
+		t.Errorf("units of the replaced run: %d, run %d, want %d", st, units.Run, first.ID)
+	}
+	checkStraightCoast(t, units)
+	if a, b := tileStatus(first.ID), tileStatus(second.ID); a != 200 || b != 200 {
+		t.Errorf("tiles of the replaced and the new run: %d %d, want 200 200", a, b)
+	}
+
+	// A file that is not a GeoPackage is logged and skipped.
+	junk := filepath.Join(dir, "junk")
+	if err := os.WriteFile(junk, []byte("not a GeoPackage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(junk, gpkgPath); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(s.out.String(), "cannot be read"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no warning 30 s after the file was spoiled:\n%s", s.out)
+		}
+	}
+	if l := runs(); len(l.Runs) != 2 || l.Runs[0].ID != second.ID {
+		t.Fatalf("after a spoiled file: runs %+v, want %d and %d still", l.Runs, second.ID, first.ID)
+	}
+
+	// A third run pushes the first out.
+	analyze("50")
+	l = waitFor(second.ID)
+	if len(l.Runs) != 2 || l.Runs[1].ID != second.ID {
+		t.Fatalf("after a third run: %+v, want it and %d", l.Runs, second.ID)
+	}
+	// (The tile handler trusts a run it has seen for a minute; the API asks every time.)
+	if st := s.getJSON(t, fmt.Sprintf("/api/v1/units?run=%d", first.ID), nil); st != http.StatusNotFound {
+		t.Errorf("units of a run no longer held: %d, want 404", st)
+	}
+}
+
 // TestServeDatabase serves runs from PostGIS, found through TASI_DATABASE_URL, follows a
 // new run without a restart, and never shows the password.
 func TestServeDatabase(t *testing.T) {
@@ -287,6 +394,7 @@ func TestServeFlags(t *testing.T) {
 		{nil, envDatabaseURL},
 		{[]string{"--gpkg", "x.gpkg", "--addr", "8080"}, "host:port"},
 		{[]string{"--gpkg", "x.gpkg", "--cache-mb", "-1"}, "cache-mb"},
+		{[]string{"--gpkg", "x.gpkg", "--follow", "-1s"}, "follow"},
 		{[]string{"--gpkg", "x.gpkg", "--request-timeout", "0s"}, "request-timeout"},
 		{[]string{"--gpkg", "x.gpkg", "extra"}, "unexpected argument"},
 	} {

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb/maptile"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/gpkg"
+	"github.com/tasi-gis/tasi/data/results"
+	"github.com/tasi-gis/tasi/tiles"
+)
+
+// gpkgKeepRuns is how many runs a followed GeoPackage keeps in memory: the one in the
+// file and the one it replaced, so that a map opened before the replacement, whose tile
+// URLs and API links name the old run, keeps working until the next one.
+const gpkgKeepRuns = 2
+
+// gpkgStore serves the run in a results GeoPackage, both the API (api.Store) and the
+// tiles (tiles.Source), and follows the file: when `tasi analyze --out` writes a new run
+// to the same path, check reads it and serves it as the latest run, without a restart.
+// A file that cannot be read (a copy still being written, say) is logged and skipped;
+// the runs already held go on being served. Methods are safe for concurrent use.
+type gpkgStore struct {
+	path string
+	log  *slog.Logger
+	ref  *data.Reference // the bundled coastline and localities, for the tiles
+
+	mu   sync.RWMutex
+	runs []*gpkgRun  // newest first, at most gpkgKeepRuns
+	seen os.FileInfo // the file as last read or tried
+}
+
+// gpkgRun is one run read from the file, with its API store and tile source.
+type gpkgRun struct {
+	run   results.Run
+	store *results.Memory
+	tiles *tiles.Memory
+}
+
+// openGpkgStore reads the run in path.
+func openGpkgStore(ctx context.Context, log *slog.Logger, path string) (*gpkgStore, error) {
+	ref, err := data.TimorLeste()
+	if err != nil {
+		return nil, fmt.Errorf("load bundled data: %w", err)
+	}
+	g := &gpkgStore{path: path, log: log, ref: ref}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := g.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	g.runs, g.seen = []*gpkgRun{r}, fi
+	return g, nil
+}
+
+// read reads the file and indexes its run for the API and the tiles.
+func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
+	start := time.Now()
+	res, prov, err := gpkg.Read(ctx, g.path)
+	if err != nil {
+		return nil, err
+	}
+	run := gpkgRunRecord(res, prov)
+	store, err := results.NewMemory(run, res)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", g.path, err)
+	}
+	src, err := tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: run.ID, Finished: run.Finished}, Result: res, Reference: g.ref}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", g.path, err)
+	}
+	g.log.Info("loaded run", "file", g.path, "run", run.ID, "transects", len(res.Transects), "units", len(res.Units), "took", since(start))
+	return &gpkgRun{run: run, store: store, tiles: src}, nil
+}
+
+// gpkgRunRecord is the record of the run in a GeoPackage. Its id is the time the analysis
+// finished in Unix seconds, so that tile URLs, which name the run and are cached for a
+// year, change when the file does.
+func gpkgRunRecord(res *analysis.Result, prov analysis.Provenance) results.Run {
+	id := prov.Finished.Unix()
+	if prov.Finished.IsZero() || id <= 0 {
+		id = 1
+	}
+	return results.Run{
+		ID: id, Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
+		EPSG: res.Zone.EPSG(), Parameters: prov.Parameters,
+	}
+}
+
+// check reads the file again if it changed since it was last read or tried (another
+// file renamed over it, or its size or modification time), and reports whether a new
+// run is now served.
+func (g *gpkgStore) check(ctx context.Context) bool {
+	fi, err := os.Stat(g.path)
+	g.mu.RLock()
+	unchanged := err == nil && os.SameFile(fi, g.seen) && fi.Size() == g.seen.Size() && fi.ModTime().Equal(g.seen.ModTime())
+	g.mu.RUnlock()
+	if err != nil {
+		g.log.Warn("cannot check the GeoPackage; serving the runs already read", "file", g.path, "err", err)
+		return false
+	}
+	if unchanged {
+		return false
+	}
+	r, err := g.read(ctx)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.seen = fi
+	if err != nil {
+		g.log.Warn("the GeoPackage changed but cannot be read; serving the runs already read", "file", g.path, "run", g.runs[0].run.ID, "err", err)
+		return false
+	}
+	runs := slices.DeleteFunc(slices.Clone(g.runs), func(o *gpkgRun) bool { return o.run.ID == r.run.ID })
+	g.runs = append([]*gpkgRun{r}, runs...)[:min(len(runs)+1, gpkgKeepRuns)]
+	return true
+}
+
+// follow checks the file every interval until ctx ends.
+func (g *gpkgStore) follow(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			g.check(ctx)
+		}
+	}
+}
+
+// pick returns the held run ref names, or the newest when ref is Latest or names none
+// (whose store then answers with its own not-found error).
+func (g *gpkgStore) pick(ref results.RunRef) *gpkgRun {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	for _, r := range g.runs {
+		if ref != results.Latest && r.run.ID == int64(ref) {
+			return r
+		}
+	}
+	return g.runs[0]
+}
+
+// The API (api.Store).
+
+func (g *gpkgStore) ListRuns(context.Context) ([]results.Run, error) {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	out := make([]results.Run, len(g.runs))
+	for i, r := range g.runs {
+		out[i] = r.run
+	}
+	slices.SortFunc(out, func(a, b results.Run) int { return int(b.ID - a.ID) })
+	return out, nil
+}
+
+func (g *gpkgStore) FindRun(ctx context.Context, ref results.RunRef) (results.Run, error) {
+	return g.pick(ref).store.FindRun(ctx, ref)
+}
+
+func (g *gpkgStore) UnitsPage(ctx context.Context, q results.UnitsQuery) (results.UnitsPage, error) {
+	return g.pick(q.Run).store.UnitsPage(ctx, q)
+}
+
+func (g *gpkgStore) Unit(ctx context.Context, ref results.RunRef, pcode string, geometry bool) (results.UnitDetail, error) {
+	return g.pick(ref).store.Unit(ctx, ref, pcode, geometry)
+}
+
+func (g *gpkgStore) TransectSeries(ctx context.Context, ref results.RunRef, id string) (results.TransectDetail, error) {
+	return g.pick(ref).store.TransectSeries(ctx, ref, id)
+}
+
+// Ping reports nothing: the runs are in memory, whatever happens to the file.
+func (g *gpkgStore) Ping(context.Context) error { return nil }
+
+// The tiles (tiles.Source).
+
+func (g *gpkgStore) Layers() []tiles.Layer { return g.pick(results.Latest).tiles.Layers() }
+
+func (g *gpkgStore) Latest(ctx context.Context) (tiles.Run, error) {
+	return g.pick(results.Latest).tiles.Latest(ctx)
+}
+
+func (g *gpkgStore) Run(ctx context.Context, id int64) (tiles.Run, error) {
+	return g.pick(results.RunRef(id)).tiles.Run(ctx, id)
+}
+
+func (g *gpkgStore) Tile(ctx context.Context, run int64, t maptile.Tile, layers []string) ([]byte, error) {
+	return g.pick(results.RunRef(run)).tiles.Tile(ctx, run, t, layers)
+}
