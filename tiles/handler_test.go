@@ -117,23 +117,25 @@ func checkTile(t *testing.T, b []byte, layers []Layer) *mvtTile {
 				t.Errorf("layer %s feature %d: has id %v, type %d; want an id and type %d", l.Name, f.ID, f.HasID, f.Type, wantType)
 			}
 			for k, v := range f.Props {
-				var ft FieldType
-				for _, fd := range reg.Fields {
-					if fd.Name == k {
-						ft = fd.Type
+				var fd Field
+				for _, d := range reg.Fields {
+					if d.Name == k {
+						fd = d
 					}
 				}
 				ok := false
 				switch v.(type) {
 				case string:
-					ok = ft == String
-				case float64, uint64, int64:
-					ok = ft == Number
+					ok = fd.Type == String
+				case uint64, int64:
+					ok = fd.Type == Number && fd.Integer
+				case float32: // measurements are 32-bit floats, never doubles
+					ok = fd.Type == Number && !fd.Integer
 				case bool:
-					ok = ft == Boolean
+					ok = fd.Type == Boolean
 				}
 				if !ok {
-					t.Errorf("layer %s feature %d: property %s = %v (%T) for a %q field", l.Name, f.ID, k, v, v, ft)
+					t.Errorf("layer %s feature %d: property %s = %v (%T) for a %q field (integer %v)", l.Name, f.ID, k, v, v, fd.Type, fd.Integer)
 				}
 			}
 		}

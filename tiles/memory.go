@@ -109,15 +109,18 @@ func properties(l *Layer, f Feature) (geojson.Properties, error) {
 			if math.IsNaN(v) {
 				continue
 			}
-			ok = fd.Type == Number
+			if fd.Type == Number && !fd.Integer {
+				p[fd.Name] = float32(v)
+				continue
+			}
 		case int64:
-			ok = fd.Type == Number
-			if v >= 0 { // PostGIS encodes integers that are not negative as uint values
+			ok = fd.Type == Number && fd.Integer
+			if ok && v >= 0 { // PostGIS encodes integers that are not negative as uint values
 				p[fd.Name] = uint64(v)
 				continue
 			}
 		case uint64:
-			ok = fd.Type == Number
+			ok = fd.Type == Number && fd.Integer
 		}
 		if !ok {
 			return nil, fmt.Errorf("field %s: %T value for a %s field", fd.Name, v, fd.Type)

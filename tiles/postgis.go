@@ -205,6 +205,9 @@ func (p *PostGIS) layerSQL(l *Layer, level Level) string {
 		if expr == "" {
 			expr = "t." + pgx.Identifier{f.Name}.Sanitize()
 		}
+		if f.Type == Number && !f.Integer {
+			expr = "(" + expr + ")::real"
+		}
 		fmt.Fprintf(&cols, ", %s AS %s", expr, pgx.Identifier{f.Name}.Sanitize())
 	}
 	var where []string

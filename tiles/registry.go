@@ -34,7 +34,7 @@ func DefaultLayers() []Layer {
 				{Name: "parent_name", Type: String},
 				{Name: "region_pcode", Type: String, Description: "P-code of the level-1 unit (municipality)"},
 				{Name: "region_name", Type: String},
-				{Name: "n_transects", Type: Number, Description: "transects in the unit"},
+				{Name: "n_transects", Type: Number, Integer: true, Description: "transects in the unit"},
 				{Name: "coast_km", Type: Number, Description: "coast the transects stand for, km"},
 				{Name: "mean_lrr", Type: Number, Description: "mean linear regression rate, m/yr (negative: erosion)"},
 				{Name: "median_lrr", Type: Number, Description: "median linear regression rate, m/yr"},
@@ -49,8 +49,8 @@ func DefaultLayers() []Layer {
 				{Name: "mean_lrr_unc", Type: Number, Description: "uncertainty of mean_lrr, m/yr"},
 				{Name: "area_lost_m2", Type: Number, Description: "land lost, m²"},
 				{Name: "area_gained_m2", Type: Number, Description: "land gained, m²"},
-				{Name: "population", Type: Number, Description: "Census 2015"},
-				{Name: "households", Type: Number, Description: "Census 2015"},
+				{Name: "population", Type: Number, Integer: true, Description: "Census 2015"},
+				{Name: "households", Type: Number, Integer: true, Description: "Census 2015"},
 			},
 			Simplify: [3]float64{0, 100, 1000},
 			PostGIS:  Table{Table: "admin_change", ID: "t.unit", Geom: levels3857, PerRun: true},
@@ -72,7 +72,7 @@ func DefaultLayers() []Layer {
 			MinZoom:     8, MaxZoom: 14,
 			Fields: []Field{
 				{Name: "date", Type: String, Description: "YYYY-MM-DD (UTC)", SQL: "to_char(t.date AT TIME ZONE 'UTC', 'YYYY-MM-DD')"},
-				{Name: "year", Type: Number, SQL: "extract(year FROM t.date AT TIME ZONE 'UTC')::integer"},
+				{Name: "year", Type: Number, Integer: true, SQL: "extract(year FROM t.date AT TIME ZONE 'UTC')::integer"},
 				{Name: "uncertainty_m", Type: Number, Description: "position uncertainty, m"},
 				{Name: "source", Type: String, Description: "where the shoreline came from"},
 			},
@@ -88,7 +88,7 @@ func DefaultLayers() []Layer {
 			Fields: []Field{
 				{Name: "transect_id", Type: String, Description: "transect label"},
 				{Name: "pcode", Type: String, Description: "P-code of the admin unit it lies in"},
-				{Name: "n", Type: Number, Description: "shoreline positions"},
+				{Name: "n", Type: Number, Integer: true, Description: "shoreline positions"},
 				{Name: "lrr", Type: Number, Description: "linear regression rate, m/yr (negative: erosion)"},
 				{Name: "lci", Type: Number, Description: "confidence interval half-width of lrr, m/yr"},
 				{Name: "lr2", Type: Number, Description: "R² of the regression"},
@@ -111,7 +111,7 @@ func DefaultLayers() []Layer {
 			MinZoom:     8, MaxZoom: 14,
 			Fields: []Field{
 				{Name: "name", Type: String},
-				{Name: "kind", Type: Number, Description: "1 municipality capital, 2 posto capital, 3 suco centre, 4 other"},
+				{Name: "kind", Type: Number, Integer: true, Description: "1 municipality capital, 2 posto capital, 3 suco centre, 4 other"},
 				{Name: "pcode", Type: String, Description: "P-code of the suco it lies in"},
 			},
 			// 2,135 settlements fall in one zoom-8 tile around Dili: half the time to cut
