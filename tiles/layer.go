@@ -47,7 +47,8 @@ type Field struct {
 	// SQL is the expression giving the value in the layer's PostGIS query, over the
 	// table alias t; empty means the column t.<Name>. It must have a type that ST_AsMVT
 	// encodes as Type: text for String, an integer for an Integer Number, any number for
-	// another Number (the query casts it to real), boolean for Boolean.
+	// another Number (the query casts it to real), boolean for Boolean. The query runs
+	// with DateStyle ISO, so a date cast to text reads YYYY-MM-DD.
 	SQL string
 }
 

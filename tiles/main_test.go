@@ -118,6 +118,9 @@ func demoDB(t testing.TB) *db {
 	f := demoRun(t)
 	dbOnce.Do(func() {
 		url := pg.Database(t) // skips, or fails under CI, when there is no PostGIS
+		// Dates written the SQL way, day first: tile dates must not depend on the
+		// server's DateStyle (the sources' equivalence tests compare them).
+		pg.Exec(t, url, `DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET DateStyle = ''SQL, DMY''', current_database()); END $$`)
 		sharedDB, dbErr = newDB(url, f)
 	})
 	if sharedDB == nil && dbErr == nil {

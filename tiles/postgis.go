@@ -135,11 +135,13 @@ func (p *PostGIS) Tile(ctx context.Context, run int64, t maptile.Tile, layers []
 	if timeout <= 0 {
 		timeout = DefaultStatementTimeout
 	}
-	// SET LOCAL lasts for the batch's implicit transaction: one round trip, and the
-	// setting never leaks into the pool's other users.
+	// Local settings last for the batch's implicit transaction: one round trip, and they
+	// never leak into the pool's other users. ISO dates make date::text YYYY-MM-DD, which
+	// PostgreSQL writes in half the time of to_char.
 	var tile []byte
 	b := &pgx.Batch{}
-	b.Queue("SET LOCAL statement_timeout = " + strconv.FormatInt(timeout.Milliseconds(), 10))
+	b.Queue("SELECT set_config('statement_timeout', $1, true), set_config('DateStyle', 'ISO', true)",
+		strconv.FormatInt(timeout.Milliseconds(), 10))
 	b.Queue(query, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&tile) })
 	if err := p.pool.SendBatch(ctx, b).Close(); err != nil {
 		return nil, fmt.Errorf("tile %d/%d/%d of run %d: %w", t.Z, t.X, t.Y, run, err)
