@@ -99,6 +99,33 @@ func TestOpenAPI(t *testing.T) {
 			}
 		}
 	}
+	// Every API answer carries an ETag and answers If-None-Match with 304 (see
+	// TestConditionalGet): the document says so.
+	for path, ops := range doc.Paths {
+		if !strings.HasPrefix(path, "/api/v1/") {
+			continue
+		}
+		var op struct {
+			Parameters []struct {
+				Ref string `json:"$ref"`
+			} `json:"parameters"`
+			Responses map[string]struct {
+				Ref     string                     `json:"$ref"`
+				Headers map[string]json.RawMessage `json:"headers"`
+			} `json:"responses"`
+		}
+		if err := json.Unmarshal(ops["get"], &op); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if op.Responses["304"].Ref != "#/components/responses/NotModified" || op.Responses["200"].Headers["ETag"] == nil ||
+			!slices.ContainsFunc(op.Parameters, func(p struct {
+				Ref string `json:"$ref"`
+			}) bool {
+				return p.Ref == "#/components/parameters/IfNoneMatch"
+			}) {
+			t.Errorf("%s: ETag, If-None-Match or 304 undocumented", path)
+		}
+	}
 }
 
 func keys[V any](m map[string]V) []string {
