@@ -4,8 +4,8 @@
 # `make test` can call it every time.
 set -euo pipefail
 
-# chromium drives the web map's browser test (tests/browser); time and hey serve `make bench`.
-packages=(libgdal-dev gdal-bin postgresql-15-postgis-3 chromium time hey)
+# chromium drives the web map's browser test (tests/browser); time, wrk and hey serve `make bench`.
+packages=(libgdal-dev gdal-bin postgresql-15-postgis-3 chromium time wrk hey)
 
 missing=()
 for p in "${packages[@]}"; do
