@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -144,6 +145,15 @@ func (p *PostGIS) Tile(ctx context.Context, run int64, t maptile.Tile, layers []
 		strconv.FormatInt(timeout.Milliseconds(), 10))
 	b.Queue(query, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&tile) })
 	if err := p.pool.SendBatch(ctx, b).Close(); err != nil {
+		// The server cancels a statement that runs out of time (statement_timeout, or
+		// the caller's context, which the pool turns into a cancel request): either way
+		// the tile took too long.
+		var pgErr *pgconn.PgError
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w: %w", ctx.Err(), err)
+		} else if errors.As(err, &pgErr) && pgErr.Code == "57014" { // query_canceled
+			err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		}
 		return nil, fmt.Errorf("tile %d/%d/%d of run %d: %w", t.Z, t.X, t.Y, run, err)
 	}
 	if len(tile) == 0 {

@@ -239,3 +239,30 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestPostGISTimeout runs tiles out of time both ways, on the server (StatementTimeout)
+// and in the caller's context: each is reported as context.DeadlineExceeded (the handler
+// answers 504), and the pool goes on cutting tiles.
+func TestPostGISTimeout(t *testing.T) {
+	src, d := postgisSource(t)
+	var names []string
+	for _, l := range src.Layers() {
+		names = append(names, l.Name)
+	}
+	tile := maptile.New(217, 134, 8) // the whole Dili coast: tens of milliseconds to cut
+	ctx := context.Background()
+
+	src.StatementTimeout = time.Millisecond
+	if _, err := src.Tile(ctx, d.run, tile, names); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("statement timeout: %v, want context.DeadlineExceeded", err)
+	}
+	src.StatementTimeout = 0
+	short, cancel := context.WithTimeout(ctx, 5*time.Millisecond)
+	defer cancel()
+	if _, err := src.Tile(short, d.run, tile, names); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("caller's deadline: %v, want context.DeadlineExceeded", err)
+	}
+	if b, err := src.Tile(ctx, d.run, tile, names); err != nil || len(b) == 0 {
+		t.Fatalf("after the timeouts: %d bytes, %v", len(b), err)
+	}
+}

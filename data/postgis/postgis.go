@@ -26,9 +26,11 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -71,6 +73,10 @@ func WithSchema(name string) Option {
 	return func(o *options) { o.schema = name }
 }
 
+// cancelGrace is how long a cancelled query has to end on the server before its
+// connection is closed after all.
+const cancelGrace = 2 * time.Second
+
 // Open connects to the database at url, a postgres:// URL or a key=value DSN (libpq
 // syntax; PG* environment variables and ~/.pgpass fill in what it leaves out). It checks
 // that the server answers and that the database has the postgis extension, and returns an
@@ -95,6 +101,13 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %s", where, redactSecrets(err.Error(), ""))
 	}
 	secret := cfg.ConnConfig.Password
+	// A query whose context ends (a map that pans away aborts its tile requests; a
+	// request times out) is cancelled on the server and its connection kept. pgx's
+	// default closes the connection instead, and the next query on a new one pays
+	// 100-200 ms for a fresh backend to load PostGIS.
+	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: cancelGrace}
+	}
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "tasi"
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/internal/pgtest"
 )
@@ -253,5 +254,37 @@ func TestSchemas(t *testing.T) {
 	}
 	if n := pg.QueryInt(t, dbURL, `SELECT count(*) FROM "Tasi B".transects`); n != 0 {
 		t.Errorf("\"Tasi B\".transects has %d rows", n)
+	}
+}
+
+// TestCancelledQueryKeepsConnection cancels a query mid-flight, as a map that pans away
+// cancels its tile requests: the server stops the query, and the connection, with its
+// backend, serves the next query rather than being closed and replaced.
+func TestCancelledQueryKeepsConnection(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	conn, err := s.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	var pid int
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	qctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = conn.Exec(qctx, "SELECT pg_sleep(10)")
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "57014" { // query_canceled
+		t.Fatalf("cancelled query: %v, want the server's query_canceled (57014)", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the cancelled query took %v to end", d)
+	}
+	var again int
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&again); err != nil || again != pid {
+		t.Fatalf("after the cancel: backend %d, %v; want the same backend %d", again, err, pid)
 	}
 }
