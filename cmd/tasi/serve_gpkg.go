@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -161,7 +162,7 @@ func (g *gpkgStore) ListRuns(context.Context) ([]results.Run, error) {
 	for i, r := range g.runs {
 		out[i] = r.run
 	}
-	slices.SortFunc(out, func(a, b results.Run) int { return int(b.ID - a.ID) })
+	slices.SortFunc(out, func(a, b results.Run) int { return cmp.Compare(b.ID, a.ID) })
 	return out, nil
 }
 
