@@ -50,6 +50,24 @@ type AdminUnit struct {
 	Geometry               orb.MultiPolygon // lon/lat
 }
 
+// NullString returns s, or nil when it is empty: what the stores and the tiles write for a
+// unit's missing parent or region, or a locality outside every unit (NULL, no property).
+func NullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// NullCount returns census count n as an int64, or nil when it is unknown (negative), as
+// the stores and the tiles write it.
+func NullCount(n int) any {
+	if n < 0 {
+		return nil
+	}
+	return int64(n)
+}
+
 // Locality is a named settlement point from the topographic map gazetteer.
 type Locality struct {
 	Name     string    // place name as printed on the map sheet (Indonesian-era spelling)

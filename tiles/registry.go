@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data"
 )
 
 // referenceSource is the source under which postgis.ImportReference files the bundled
@@ -143,22 +144,6 @@ func fromUTM(res *analysis.Result) orb.Projection {
 	return func(p orb.Point) orb.Point { return mercator(res.Zone.Inverse(p)) }
 }
 
-// str returns s, or nil (NULL) when it is empty, as the PostGIS store keeps it.
-func str(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// count returns a census count, or nil (NULL) when it is unknown (negative).
-func count(n int) any {
-	if n < 0 {
-		return nil
-	}
-	return int64(n)
-}
-
 // day returns t as YYYY-MM-DD in UTC, or nil for the zero time.
 func day(t time.Time) any {
 	if t.IsZero() {
@@ -177,10 +162,10 @@ func adminFeatures(d *Dataset) ([]Feature, error) {
 		a := u.Unit
 		out[i] = Feature{
 			ID: uint64(i + 1),
-			Props: []any{a.Code, a.Name, str(a.ParentCode), str(a.ParentName), str(a.RegionCode), str(a.RegionName),
+			Props: []any{a.Code, a.Name, data.NullString(a.ParentCode), data.NullString(a.ParentName), data.NullString(a.RegionCode), data.NullString(a.RegionName),
 				int64(u.Transects), u.CoastKm, u.MeanLRR, u.MedianLRR, u.MinLRR, u.MaxLRR, u.MeanEPR, u.MeanNSM,
 				u.PctEroding, u.PctAccreting, u.PctSigEroding, u.PctSigAccreting, u.MeanLRRUnc,
-				u.AreaLost, u.AreaGained, count(a.Population), count(a.Households)},
+				u.AreaLost, u.AreaGained, data.NullCount(a.Population), data.NullCount(a.Households)},
 			Geometry: project.MultiPolygon(a.Geometry.Clone(), proj),
 		}
 	}
@@ -247,7 +232,7 @@ func localityFeatures(d *Dataset) ([]Feature, error) {
 	}
 	out := make([]Feature, len(d.Reference.Localities))
 	for i, l := range d.Reference.Localities {
-		out[i] = Feature{ID: uint64(i + 1), Props: []any{l.Name, int64(l.Kind), str(l.UnitCode)}, Geometry: mercator(l.Point)}
+		out[i] = Feature{ID: uint64(i + 1), Props: []any{l.Name, int64(l.Kind), data.NullString(l.UnitCode)}, Geometry: mercator(l.Point)}
 	}
 	return out, nil
 }

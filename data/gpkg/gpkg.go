@@ -21,6 +21,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/ogr"
 )
 
@@ -199,10 +200,10 @@ func writeAdminChange(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
 	}
 	for _, u := range res.Units {
 		a := u.Unit
-		if err := w.Write(a.Geometry, a.Code, a.Name, opt(a.ParentCode), opt(a.ParentName), opt(a.RegionCode), opt(a.RegionName),
+		if err := w.Write(a.Geometry, a.Code, a.Name, data.NullString(a.ParentCode), data.NullString(a.ParentName), data.NullString(a.RegionCode), data.NullString(a.RegionName),
 			int64(u.Transects), u.CoastKm, u.MeanLRR, u.MedianLRR, u.MinLRR, u.MaxLRR, u.MeanEPR, u.MeanNSM,
 			u.PctEroding, u.PctAccreting, u.PctSigEroding, u.PctSigAccreting, u.MeanLRRUnc, u.NEffective,
-			u.AreaLost, u.AreaGained, census(a.Population), census(a.Households),
+			u.AreaLost, u.AreaGained, data.NullCount(a.Population), data.NullCount(a.Households),
 		); err != nil {
 			return fmt.Errorf("layer admin_change: unit %s: %w", a.Code, err)
 		}
@@ -240,18 +241,4 @@ func writeRun(g *ogr.GeoPackage, res *analysis.Result, prov analysis.Provenance)
 		return fmt.Errorf("layer runs: %w", err)
 	}
 	return nil
-}
-
-func opt(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func census(n int) any {
-	if n < 0 {
-		return nil
-	}
-	return int64(n)
 }

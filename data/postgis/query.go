@@ -111,8 +111,10 @@ const unitColumns = `pcode, name, coalesce(parent_pcode, ''), coalesce(parent_na
 	pct_eroding, pct_accreting, pct_sig_eroding, pct_sig_accreting, mean_lrr_unc, n_effective,
 	area_lost_m2, area_gained_m2, CASE WHEN $2::boolean THEN ST_AsBinary(geom) END`
 
-// scanUnit reads one row of unitColumns, projecting its geometry from zone.
-func scanUnit(row pgx.Row, zone utm.Zone) (results.Unit, error) {
+// scanUnit reads one row of unitColumns. Its geometry stays in the run's UTM zone, as
+// stored, when project is nil (reading a run back whole), and goes through project
+// otherwise (lonLat for the API).
+func scanUnit(row pgx.Row, project func(orb.MultiPolygon) orb.MultiPolygon) (results.Unit, error) {
 	var u results.Unit
 	a := &u.Unit
 	var v [15]*float64
@@ -130,9 +132,17 @@ func scanUnit(row pgx.Row, zone utm.Zone) (results.Unit, error) {
 		if err != nil {
 			return u, fmt.Errorf("unit %s: %w", a.Code, err)
 		}
-		a.Geometry = results.MultiPolygonLonLat(zone, mp)
+		if project != nil {
+			mp = project(mp)
+		}
+		a.Geometry = mp
 	}
 	return u, nil
+}
+
+// lonLat projects a unit's geometry from zone to WGS84 lon/lat.
+func lonLat(zone utm.Zone) func(orb.MultiPolygon) orb.MultiPolygon {
+	return func(mp orb.MultiPolygon) orb.MultiPolygon { return results.MultiPolygonLonLat(zone, mp) }
 }
 
 // maxMercatorLat is the latitude where the Web Mercator grid ends.
@@ -191,7 +201,7 @@ func (s *Store) UnitsPage(ctx context.Context, q results.UnitsQuery) (results.Un
 		if err != nil {
 			return err
 		}
-		page.Units, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (results.Unit, error) { return scanUnit(row, zone) })
+		page.Units, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (results.Unit, error) { return scanUnit(row, lonLat(zone)) })
 		return err
 	})
 	if err != nil {
@@ -232,7 +242,7 @@ func (s *Store) Unit(ctx context.Context, ref results.RunRef, pcode string, geom
 		}
 		d.Run = id
 		d.Unit, err = scanUnit(tx.QueryRow(ctx, "SELECT "+unitColumns+" FROM admin_change WHERE run_id = $1 AND pcode = $3",
-			id, geometry, pcode), zone)
+			id, geometry, pcode), lonLat(zone))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return results.UnitNotFound(id, pcode)
 		}

@@ -236,32 +236,11 @@ func readIntersections(ctx context.Context, tx pgx.Tx, id int64) ([]analysis.Int
 }
 
 func readAdminChange(ctx context.Context, tx pgx.Tx, id int64) ([]analysis.UnitChange, error) {
-	rows, err := tx.Query(ctx, `SELECT pcode, name, coalesce(parent_pcode, ''), coalesce(parent_name, ''),
-			coalesce(region_pcode, ''), coalesce(region_name, ''), coalesce(population, -1), coalesce(households, -1),
-			n_transects, coast_km, mean_lrr, median_lrr, min_lrr, max_lrr, mean_epr, mean_nsm,
-			pct_eroding, pct_accreting, pct_sig_eroding, pct_sig_accreting, mean_lrr_unc, n_effective,
-			area_lost_m2, area_gained_m2, ST_AsBinary(geom)
-		FROM admin_change WHERE run_id = $1 ORDER BY unit`, id)
+	rows, err := tx.Query(ctx, "SELECT "+unitColumns+" FROM admin_change WHERE run_id = $1 ORDER BY unit", id, true)
 	if err != nil {
 		return nil, fmt.Errorf("admin change: %w", err)
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (analysis.UnitChange, error) {
-		var u analysis.UnitChange
-		a := &u.Unit
-		var v [15]*float64
-		var g []byte
-		if err := row.Scan(&a.Code, &a.Name, &a.ParentCode, &a.ParentName, &a.RegionCode, &a.RegionName, &a.Population, &a.Households,
-			&u.Transects, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9], &v[10], &v[11], &v[12], &v[13], &v[14], &g); err != nil {
-			return u, err
-		}
-		for i, f := range []*float64{&u.CoastKm, &u.MeanLRR, &u.MedianLRR, &u.MinLRR, &u.MaxLRR, &u.MeanEPR, &u.MeanNSM,
-			&u.PctEroding, &u.PctAccreting, &u.PctSigEroding, &u.PctSigAccreting, &u.MeanLRRUnc, &u.NEffective, &u.AreaLost, &u.AreaGained} {
-			*f = orNaN(v[i])
-		}
-		var err error
-		a.Geometry, err = decode[orb.MultiPolygon](g)
-		return u, err
-	})
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (analysis.UnitChange, error) { return scanUnit(row, nil) })
 	if err != nil {
 		return nil, fmt.Errorf("admin change: %w", err)
 	}

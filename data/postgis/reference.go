@@ -41,7 +41,7 @@ func (s *Store) ImportReference(ctx context.Context, ref *data.Reference) error 
 			func(i int, row []any) error {
 				l := ref.Localities[i]
 				g, err := encode(l.Point, wgs84)
-				row[0], row[1], row[2], row[3], row[4], row[5] = ReferenceSource, i+1, l.Name, l.Kind, nullString(l.UnitCode), g
+				row[0], row[1], row[2], row[3], row[4], row[5] = ReferenceSource, i+1, l.Name, l.Kind, data.NullString(l.UnitCode), g
 				return err
 			}); err != nil {
 			return err
@@ -95,7 +95,7 @@ func (s *Store) importUnits(ctx context.Context, tx pgx.Tx, units []data.AdminUn
 			return fmt.Errorf("unit %s: %w", u.Code, err)
 		}
 		row[0], row[1], row[2], row[3], row[4], row[5] = source, u.Code, level, u.Name, parent, parentName
-		row[6], row[7], row[8], row[9], row[10] = region, regionName, census(u.Population), census(u.Households), g
+		row[6], row[7], row[8], row[9], row[10] = region, regionName, data.NullCount(u.Population), data.NullCount(u.Households), g
 		return nil
 	}); err != nil {
 		return err
@@ -125,11 +125,11 @@ func (s *Store) importUnits(ctx context.Context, tx pgx.Tx, units []data.AdminUn
 func hierarchy(u data.AdminUnit) (level int, parent, parentName, region, regionName any) {
 	switch {
 	case u.ParentCode != "" && u.RegionCode != "" && u.ParentCode != u.RegionCode:
-		return 3, u.ParentCode, nullString(u.ParentName), u.RegionCode, nullString(u.RegionName)
+		return 3, u.ParentCode, data.NullString(u.ParentName), u.RegionCode, data.NullString(u.RegionName)
 	case u.ParentCode != "":
-		return 2, u.ParentCode, nullString(u.ParentName), u.ParentCode, nullString(u.ParentName)
+		return 2, u.ParentCode, data.NullString(u.ParentName), u.ParentCode, data.NullString(u.ParentName)
 	case u.RegionCode != "":
-		return 2, u.RegionCode, nullString(u.RegionName), u.RegionCode, nullString(u.RegionName)
+		return 2, u.RegionCode, data.NullString(u.RegionName), u.RegionCode, data.NullString(u.RegionName)
 	}
 	return 1, nil, nil, nil, nil
 }
@@ -190,22 +190,6 @@ func (s *Store) inTx(ctx context.Context, f func(pgx.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
-}
-
-// nullString returns s, or nil (NULL) when it is empty.
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// census returns a census count, or nil (NULL) when it is unknown (negative).
-func census(n int) any {
-	if n < 0 {
-		return nil
-	}
-	return n
 }
 
 // encode returns g as EWKB with srid, the binary form PostGIS reads in COPY.

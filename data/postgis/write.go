@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data"
 )
 
 // failTimeout bounds how long WriteRun waits to record a failed run once its load has
@@ -299,11 +300,11 @@ func loadAdminChange(ctx context.Context, tx pgx.Tx, id int64, srid int, res *an
 			return fmt.Errorf("unit %s: %w", a.Code, err)
 		}
 		row[0], row[1], row[2], row[3] = id, i+1, a.Code, a.Name
-		row[4], row[5], row[6], row[7] = nullString(a.ParentCode), nullString(a.ParentName), nullString(a.RegionCode), nullString(a.RegionName)
+		row[4], row[5], row[6], row[7] = data.NullString(a.ParentCode), data.NullString(a.ParentName), data.NullString(a.RegionCode), data.NullString(a.RegionName)
 		row[8], row[9], row[10], row[11], row[12], row[13] = u.Transects, num(u.CoastKm), num(u.MeanLRR), num(u.MedianLRR), num(u.MinLRR), num(u.MaxLRR)
 		row[14], row[15], row[16], row[17] = num(u.MeanEPR), num(u.MeanNSM), num(u.PctEroding), num(u.PctAccreting)
 		row[18], row[19], row[20], row[21] = num(u.PctSigEroding), num(u.PctSigAccreting), num(u.MeanLRRUnc), num(u.NEffective)
-		row[22], row[23], row[24], row[25] = num(u.AreaLost), num(u.AreaGained), census(a.Population), census(a.Households)
+		row[22], row[23], row[24], row[25] = num(u.AreaLost), num(u.AreaGained), data.NullCount(a.Population), data.NullCount(a.Households)
 		row[26] = g
 		return nil
 	})

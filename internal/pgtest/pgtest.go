@@ -139,15 +139,26 @@ func (c *Cluster) Database(tb testing.TB, opts ...Option) string {
 // args as its $n parameters, failing tb on error. Tests use it to create roles and grants.
 func (c *Cluster) Exec(tb testing.TB, dbURL, sql string, args ...any) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		tb.Fatalf("pgtest: connect: %v", err)
-	}
-	defer conn.Close(ctx)
+	ctx, conn, done := connect(tb, dbURL)
+	defer done()
 	if _, err := conn.Exec(ctx, sql, args...); err != nil {
 		tb.Fatalf("pgtest: %s: %v", sql, err)
+	}
+}
+
+// connect opens a connection to dbURL for one statement of at most a minute, failing tb
+// on error; done closes it.
+func connect(tb testing.TB, dbURL string) (ctx context.Context, conn *pgx.Conn, done func()) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		cancel()
+		tb.Fatalf("pgtest: connect: %v", err)
+	}
+	return ctx, conn, func() {
+		conn.Close(ctx)
+		cancel()
 	}
 }
 
@@ -178,13 +189,8 @@ func (c *Cluster) Close() error {
 // dbURL, failing tb on error. Tests use it to count rows.
 func (c *Cluster) QueryInt(tb testing.TB, dbURL, sql string, args ...any) int {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		tb.Fatalf("pgtest: connect: %v", err)
-	}
-	defer conn.Close(ctx)
+	ctx, conn, done := connect(tb, dbURL)
+	defer done()
 	var n int
 	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
 		tb.Fatalf("pgtest: %s: %v", sql, err)
