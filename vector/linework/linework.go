@@ -1,6 +1,17 @@
 // Package linework tidies line geometry before it is measured: it chains coastlines
-// delivered in pieces into continuous lines, and rejects lines that cannot be measured.
-// Coordinates are planar (metres in a projected CRS).
+// delivered in pieces into continuous lines (Merge), drops and reports the parts of a line
+// that cannot be measured (Clean), finds where a line crosses itself (SelfCrossings), and
+// splits lines at the straight jumps CoastSat joins contour pieces with (SplitAtGaps).
+//
+// Messy geometry is data, not an error: real satellite-derived shorelines loop and cross
+// themselves at river mouths, rocks and surf, and a transect that meets such a line more
+// than once takes the crossing its intersect mode picks, as DSAS does. So these functions
+// report rather than reject; Check remains for callers that want a strict yes or no.
+//
+// Merge measures in the plane: its tolerance is in the units of the coordinates, metres in
+// a projected CRS. Clean, SelfCrossings and Check depend only on topology (which vertices
+// are equal, which segments meet) and work on lon/lat as well as on planar coordinates;
+// SplitAtGaps takes the distance function to use.
 package linework
 
 import (
@@ -91,9 +102,11 @@ func Merge(lines orb.MultiLineString, tol float64) orb.MultiLineString {
 	return out
 }
 
-// Check rejects line geometry that cannot be measured: empty, a single point, a part
-// of zero length, non-finite coordinates, or a line that crosses itself (a shoreline that
-// loops back gives two positions on one transect at one date, and DSAS users trip over it).
+// Check rejects line geometry that cannot be measured or does not form a simple line: empty,
+// a single point, a part of zero length, non-finite coordinates, or a line that crosses
+// itself, returning an error naming the first such thing. It is the strict mode: callers
+// that want to use what can be used and report the rest call Clean and SelfCrossings,
+// which apply the same rules.
 func Check(ml orb.MultiLineString) error {
 	if len(ml) == 0 {
 		return fmt.Errorf("empty geometry")
@@ -130,10 +143,11 @@ type segment struct {
 	partLen    int
 }
 
-// selfCrossing finds where two non-adjacent segments of ml meet, with a sweep over x,
-// returning a point near it. Consecutive segments, the closing vertex of a ring, and
-// different parts touching at their end points are not crossings.
-func selfCrossing(ml orb.MultiLineString) (orb.Point, bool) {
+// segmentsOf returns the segments of ml, numbered within each part. Repeated vertices are
+// skipped, so that consecutive real segments are numbered consecutively; a segment with a
+// non-finite end is skipped too, and leaves a hole in the numbering so that the segments
+// either side of it do not count as neighbours.
+func segmentsOf(ml orb.MultiLineString) []segment {
 	n := 0
 	for _, l := range ml {
 		n += max(len(l)-1, 0)
@@ -141,41 +155,87 @@ func selfCrossing(ml orb.MultiLineString) (orb.Point, bool) {
 	segs := make([]segment, 0, n)
 	for pi, l := range ml {
 		closed := len(l) > 3 && l[0] == l[len(l)-1]
-		first := len(segs)
+		first, idx := len(segs), 0
 		for i := 0; i+1 < len(l); i++ {
-			if l[i] == l[i+1] {
+			switch {
+			case l[i] == l[i+1]:
 				continue // repeated vertices are harmless; number the real segments
+			case !finite(l[i]) || !finite(l[i+1]):
+				if idx > 0 && segs[len(segs)-1].idx == idx-1 {
+					idx++
+				}
+				continue
 			}
-			segs = append(segs, segment{a: l[i], b: l[i+1], part: pi, idx: len(segs) - first, closedPart: closed})
+			segs = append(segs, segment{a: l[i], b: l[i+1], part: pi, idx: idx, closedPart: closed})
+			idx++
 		}
 		for k := first; k < len(segs); k++ {
-			segs[k].partLen = len(segs) - first
+			segs[k].partLen = idx
 		}
 	}
-	// Sweep over x. Sorting dominates on whole-coast shorelines (80,000 segments each), so
-	// segments are ordered by a packed uint64 — minX quantized to 32 bits above the segment
-	// number — which slices.Sort orders several times faster than a comparison function.
-	// Quantizing can swap segments whose minX differ by less than one quantum, so the sweep
-	// keeps a segment active until it ends more than one quantum before the current one.
+	return segs
+}
+
+// selfCrossing finds where two non-adjacent segments of ml meet, with a sweep, returning a
+// point near it. Consecutive segments, the closing vertex of a ring, and different parts
+// touching at their end points are not crossings.
+func selfCrossing(ml orb.MultiLineString) (orb.Point, bool) {
+	var at orb.Point
+	found := false
+	sweep(segmentsOf(ml), func(_, _ segment, p orb.Point) bool {
+		at, found = p, true
+		return false
+	})
+	return at, found
+}
+
+// sweep calls fn with every pair of segments that meet, other than the pairs that are not
+// crossings (see selfCrossing), the earlier in segs first, and a point where they do,
+// until fn returns false. It sweeps along the longer side of the segments' bounding box,
+// so that the segments active at once are those a line across the shoreline meets, not
+// those along it: a coast running north–south swept over x keeps most of its segments
+// active and took five times as long.
+func sweep(segs []segment, fn func(a, b segment, p orb.Point) bool) {
+	if len(segs) < 2 {
+		return
+	}
+	ax := 0 // sweep axis: 0 for x, 1 for y
+	var bound orb.Bound
+	for i, s := range segs {
+		if i == 0 {
+			bound = orb.Bound{Min: s.a, Max: s.a}
+		}
+		bound = bound.Extend(s.a).Extend(s.b)
+	}
+	if bound.Max[1]-bound.Min[1] > bound.Max[0]-bound.Min[0] {
+		ax = 1
+	}
+	other := 1 - ax
+	// Sorting dominates on whole-coast shorelines (80,000 segments each), so segments are
+	// ordered by a packed uint64 — their minimum along the axis quantized to 32 bits above
+	// the segment number — which slices.Sort orders several times faster than a comparison
+	// function. Quantizing can swap segments whose minima differ by less than one quantum,
+	// so the sweep keeps a segment active until it ends more than one quantum before the
+	// current one.
 	type key struct {
-		minX, maxX, minY, maxY float64
-		seg                    int
+		lo, hi, minO, maxO float64 // extent along the axis and across it
+		seg                int
 	}
 	keys := make([]key, len(segs))
 	x0, x1 := math.Inf(1), math.Inf(-1)
 	for i, s := range segs {
 		keys[i] = key{
-			minX: math.Min(s.a[0], s.b[0]), maxX: math.Max(s.a[0], s.b[0]),
-			minY: math.Min(s.a[1], s.b[1]), maxY: math.Max(s.a[1], s.b[1]),
+			lo: math.Min(s.a[ax], s.b[ax]), hi: math.Max(s.a[ax], s.b[ax]),
+			minO: math.Min(s.a[other], s.b[other]), maxO: math.Max(s.a[other], s.b[other]),
 			seg: i,
 		}
-		x0, x1 = math.Min(x0, keys[i].minX), math.Max(x1, keys[i].minX)
+		x0, x1 = math.Min(x0, keys[i].lo), math.Max(x1, keys[i].lo)
 	}
 	quantum := (x1 - x0) / (1 << 32)
 	order := make([]uint64, len(keys))
 	if quantum > 0 && len(keys) <= math.MaxUint32 {
 		for i, k := range keys {
-			q := min(uint64((k.minX-x0)/quantum), math.MaxUint32)
+			q := min(uint64((k.lo-x0)/quantum), math.MaxUint32)
 			order[i] = q<<32 | uint64(i)
 		}
 		slices.Sort(order)
@@ -185,34 +245,40 @@ func selfCrossing(ml orb.MultiLineString) (orb.Point, bool) {
 		}
 		keys = sorted
 	} else {
-		slices.SortFunc(keys, func(a, b key) int { return cmp.Compare(a.minX, b.minX) })
+		slices.SortFunc(keys, func(a, b key) int { return cmp.Compare(a.lo, b.lo) })
 		quantum = 0
 	}
 	var active []key
 	for _, k := range keys {
 		kept := active[:0]
 		for _, a := range active {
-			if a.maxX >= k.minX-quantum {
+			if a.hi >= k.lo-quantum {
 				kept = append(kept, a)
 			}
 		}
 		active = kept
 		s := segs[k.seg]
 		for _, ak := range active {
-			if ak.maxY < k.minY || k.maxY < ak.minY {
+			if ak.maxO < k.minO || k.maxO < ak.minO {
 				continue
 			}
-			a := segs[ak.seg]
-			if adjacent(a, s) {
+			// The segment first in the line goes first, so that the point computed for a
+			// pair does not depend on the sweep order.
+			a, b := segs[ak.seg], s
+			if k.seg < ak.seg {
+				a, b = b, a
+			}
+			if adjacent(a, b) {
 				continue
 			}
-			if p, ok := segmentsCross(a.a, a.b, s.a, s.b); ok && !(a.part != s.part && a.isBoundary(p) && s.isBoundary(p)) {
-				return p, true
+			if p, ok := segmentsCross(a.a, a.b, b.a, b.b); ok && !(a.part != b.part && a.isBoundary(p) && b.isBoundary(p)) {
+				if !fn(a, b, p) {
+					return
+				}
 			}
 		}
 		active = append(active, k)
 	}
-	return orb.Point{}, false
 }
 
 // isBoundary reports whether p is an end point of the open line the segment belongs to.
@@ -261,4 +327,8 @@ func segmentsCross(p1, p2, q1, q2 orb.Point) (orb.Point, bool) {
 		return q2, true
 	}
 	return orb.Point{}, false
+}
+
+func finite(p orb.Point) bool {
+	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && !math.IsInf(p[0], 0) && !math.IsInf(p[1], 0)
 }
