@@ -103,6 +103,13 @@ func Intersect(transects []Transect, shorelines []orb.MultiLineString, mode Mode
 // looks up to 1 km from the origin and 100 m behind it, only the shoreline alongside the
 // transect's own extent counts, so cut transects never pick up the opposite shore.
 //
+// A shoreline is used whole, however messy: where it loops or crosses itself (river
+// mouths, rocks, surf) or has several parts that overlap, every crossing of every part
+// counts, and the mode picks among them as DSAS does; linework.SelfCrossings finds such
+// places to report them. Segments of zero length are ignored, and so are segments with a
+// non-finite coordinate. A straight jump between contour pieces (CoastSat joins them into
+// one line) would count as shoreline: remove jumps with linework.SplitAtGaps first.
+//
 // Shoreline segments are looked up in a uniform grid over the transects; shorelines are
 // shared among Workers goroutines, each processed in input order by one worker, so the
 // result is the same for any number of workers. It returns an error for an unknown mode

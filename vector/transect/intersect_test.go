@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/tasi-gis/tasi/vector/linework"
 )
 
 func TestIntersectModes(t *testing.T) {
@@ -253,4 +254,66 @@ func TestIntersectErrors(t *testing.T) {
 		}
 	}()
 	Intersect(ts, shores, Mode(-1), 0)
+}
+
+// TestIntersectSelfCrossingShoreline measures shorelines that loop back over a transect,
+// as real ones do round river-mouth bars and rocks: every crossing counts and the mode
+// picks among them, as in DSAS, whatever the order the line meets the transect in, and
+// whether the crossings belong to one part or several.
+func TestIntersectSelfCrossingShoreline(t *testing.T) {
+	// The transect runs north along x = 0 from y = -100 to 300 and crosses its baseline
+	// at y = 0, so a hit's Distance is its y.
+	tr := []Transect{{ID: 1, Origin: orb.Point{0, -100}, End: orb.Point{0, 300}, Base: 100}}
+	// A wide loop: along y = 10, out to y = 40 and back along it, and on along y = 25,
+	// crossing its first leg at (30, 25); its turns lie outside the 25 m band, so the
+	// band holds three 50 m pieces at 10, 40 and 25 and the median is the middle one.
+	wide := orb.LineString{{-200, 10}, {30, 10}, {30, 40}, {-30, 40}, {-30, 25}, {200, 25}}
+	// A tight loop crossing at 10, 100 and 40, whose turns at x = ±20 are inside the band
+	// and count, every metre of shoreline alike: 45 m at y = 10, 90 m spread over 10–100,
+	// 40 m at 100, 60 m spread over 40–100 and 45 m at 40, 280 m in all. Below y = 40 lie
+	// 45 + 30 m, at it 45 m more, and above it 2 m per metre, so half (140 m) is reached
+	// 10 m above it, at 50.
+	tight := orb.LineString{{-200, 10}, {20, 10}, {20, 100}, {-20, 100}, {-20, 40}, {200, 40}}
+	for _, tc := range []struct {
+		name                      string
+		shore                     orb.MultiLineString
+		seaward, landward, median float64
+		tie                       bool // the median falls between two pieces of equal weight
+	}{
+		{"wide loop", orb.MultiLineString{wide}, 40, 10, 25, false},
+		{"wide loop drawn backwards", orb.MultiLineString{reversed(wide)}, 40, 10, 25, false},
+		{"tight loop", orb.MultiLineString{tight}, 100, 10, 50, false},
+		// Two parts of one shoreline (CoastSat contour pieces), one crossing at 10 and
+		// the other at 40 and then 25, crossing each other at (60, 25).
+		{"two parts", orb.MultiLineString{{{-200, 10}, {60, 10}, {60, 50}}, {{30, 70}, {30, 40}, {-30, 40}, {-30, 25}, {200, 25}}}, 40, 10, 25, false},
+		// Another part along y = 70 makes four crossings of equal weight: the median is
+		// halfway between the middle two, as numpy's is.
+		{"four crossings, even", orb.MultiLineString{wide, {{-200, 70}, {200, 70}}}, 70, 10, 32.5, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, n := linework.SelfCrossings(tc.shore, 0); n == 0 {
+				t.Fatal("the test shoreline does not cross itself")
+			}
+			for _, m := range []struct {
+				mode Mode
+				want float64
+			}{{Seaward, tc.seaward}, {Landward, tc.landward}, {Median, tc.median}} {
+				for _, workers := range []int{1, 2} {
+					hits, err := IntersectContext(context.Background(), tr, []orb.MultiLineString{tc.shore}, IntersectOptions{Mode: m.mode, Workers: workers})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(hits) != 1 || math.Abs(hits[0].Distance-m.want) > 1e-9 || !near(hits[0].Point, orb.Point{0, m.want}, 1e-9) {
+						t.Fatalf("%v: got %+v, want one hit at %g", m.mode, hits, m.want)
+					}
+				}
+				if m.mode == Median && tc.tie {
+					continue // sampled, the two middle pieces never hold exactly half each
+				}
+				if bf := bruteForce(tr, []orb.MultiLineString{tc.shore}, m.mode, DefaultBand); len(bf) != 1 || math.Abs(bf[0].Distance-m.want) > 0.05 {
+					t.Errorf("%v: brute force gives %+v, want %g", m.mode, bf, m.want)
+				}
+			}
+		})
+	}
 }
