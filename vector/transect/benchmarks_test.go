@@ -1,6 +1,7 @@
 package transect_test
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -93,4 +94,37 @@ func BenchmarkIntersect(b *testing.B) {
 			b.ReportMetric(float64(vertices)/float64(len(f.shorelines)), "vertices/shoreline")
 		})
 	}
+}
+
+// BenchmarkIntersectPoints measures the shorelines of BenchmarkIntersect given as points
+// (their vertices, 12–36 m apart, as CoastSeg writes them), CoastSat's way, beside the
+// line version's median mode on the same shorelines.
+func BenchmarkIntersectPoints(b *testing.B) {
+	f := fixture()
+	points := make([]orb.MultiPoint, len(f.shorelines))
+	for j, ml := range f.shorelines {
+		for _, ls := range ml {
+			points[j] = append(points[j], ls...)
+		}
+	}
+	b.Run("points", func(b *testing.B) {
+		b.ReportAllocs()
+		var n int
+		for b.Loop() {
+			hits, err := transect.IntersectPointsContext(context.Background(), f.transects, points, transect.IntersectOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			n = len(hits)
+		}
+		b.ReportMetric(float64(n), "hits")
+	})
+	b.Run("lines median", func(b *testing.B) {
+		b.ReportAllocs()
+		var n int
+		for b.Loop() {
+			n = len(transect.Intersect(f.transects, f.shorelines, transect.Median, transect.DefaultBand))
+		}
+		b.ReportMetric(float64(n), "hits")
+	})
 }

@@ -29,5 +29,7 @@
 // Intersect finds, for every transect and shoreline, the one position DSAS (most seaward
 // or most landward crossing) or CoastSat (median of the shoreline within a band around the
 // transect) would report, through a grid over the transects and a pool of workers; its
-// output does not depend on the number of workers.
+// output does not depend on the number of workers. IntersectPointsContext measures point
+// shorelines (CoastSeg's per-date MultiPoints) the CoastSat way, the median of the points
+// in the band, on the same index and workers.
 package transect

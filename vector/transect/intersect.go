@@ -65,6 +65,10 @@ type IntersectOptions struct {
 	// (m) of shoreline lies within the band (CoastSat's min_points, counted in metres
 	// because the shoreline is used at every point, see Median). 0 turns the check off.
 	MinLength float64
+	// MinPoints, when positive, makes IntersectPointsContext report nothing where fewer
+	// points than this lie within the band (CoastSat's min_points, 3 in its examples). 0
+	// turns the check off; line shorelines do not use it (see MinLength).
+	MinPoints int
 	// Workers is how many goroutines share the shorelines; 0 means GOMAXPROCS. The result
 	// does not depend on it.
 	Workers int
@@ -115,32 +119,56 @@ func Intersect(transects []Transect, shorelines []orb.MultiLineString, mode Mode
 // result is the same for any number of workers. It returns an error for an unknown mode
 // or negative or non-finite options, and ctx.Err() when ctx ends first.
 func IntersectContext(ctx context.Context, transects []Transect, shorelines []orb.MultiLineString, opt IntersectOptions) ([]Hit, error) {
+	opt, err := opt.check()
+	if err != nil {
+		return nil, fmt.Errorf("intersect shorelines: %w", err)
+	}
+	pad := 0.0
+	if opt.Mode == Median {
+		pad = opt.Band
+	}
+	return intersect(ctx, transects, len(shorelines), opt, pad, func(w *worker, j int) []found {
+		return w.shoreline(shorelines[j])
+	})
+}
+
+// check validates opt and fills in the default band.
+func (opt IntersectOptions) check() (IntersectOptions, error) {
 	bad := func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) || v < 0 }
 	switch {
 	case opt.Mode != Seaward && opt.Mode != Landward && opt.Mode != Median:
-		return nil, fmt.Errorf("intersect shorelines: unknown mode %v", opt.Mode)
+		return opt, fmt.Errorf("unknown mode %v", opt.Mode)
 	case bad(opt.Band):
-		return nil, fmt.Errorf("intersect shorelines: band %g: must be a positive number of metres", opt.Band)
+		return opt, fmt.Errorf("band %g: must be a positive number of metres", opt.Band)
 	case bad(opt.MaxStd):
-		return nil, fmt.Errorf("intersect shorelines: max std %g: must be zero or a positive number of metres", opt.MaxStd)
+		return opt, fmt.Errorf("max std %g: must be zero or a positive number of metres", opt.MaxStd)
 	case bad(opt.MinLength):
-		return nil, fmt.Errorf("intersect shorelines: min length %g: must be zero or a positive number of metres", opt.MinLength)
+		return opt, fmt.Errorf("min length %g: must be zero or a positive number of metres", opt.MinLength)
+	case opt.MinPoints < 0:
+		return opt, fmt.Errorf("min points %d: must not be negative", opt.MinPoints)
 	case opt.Workers < 0:
-		return nil, fmt.Errorf("intersect shorelines: workers %d: must not be negative", opt.Workers)
+		return opt, fmt.Errorf("workers %d: must not be negative", opt.Workers)
 	}
 	if opt.Band == 0 {
 		opt.Band = DefaultBand
 	}
-	if len(transects) == 0 || len(shorelines) == 0 {
+	return opt, nil
+}
+
+// intersect runs measure on every one of n shorelines, shared among opt.Workers
+// goroutines, over an index of the transects padded by pad, and merges what they found
+// into hits sorted by transect and then shoreline.
+func intersect(ctx context.Context, transects []Transect, n int, opt IntersectOptions, pad float64, measure func(w *worker, j int) []found) ([]Hit, error) {
+	if len(transects) == 0 || n == 0 {
 		return nil, ctx.Err()
 	}
-	ix := newIntersector(transects, opt)
+	ix := newIntersector(transects, opt, pad)
 	workers := opt.Workers
 	if workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, len(shorelines))
-	results := make([][]found, len(shorelines))
+	workers = min(workers, n)
+	results := make([][]found, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -150,10 +178,10 @@ func IntersectContext(ctx context.Context, transects []Transect, shorelines []or
 			w := ix.newWorker()
 			for {
 				j := int(next.Add(1) - 1)
-				if j >= len(shorelines) || ctx.Err() != nil {
+				if j >= n || ctx.Err() != nil {
 					return
 				}
-				results[j] = w.shoreline(shorelines[j])
+				results[j] = measure(w, j)
 			}
 		}()
 	}
@@ -200,12 +228,10 @@ type intersector struct {
 	grid   *grid
 }
 
-func newIntersector(ts []Transect, opt IntersectOptions) *intersector {
+// newIntersector prepares the transects ts, indexed in a grid with padding pad (the band
+// for the modes that look at the shoreline alongside a transect, else 0).
+func newIntersector(ts []Transect, opt IntersectOptions, pad float64) *intersector {
 	ix := &intersector{opt: opt, frames: make([]frame, len(ts))}
-	pad := 0.0
-	if opt.Mode == Median {
-		pad = opt.Band
-	}
 	os, es := make([]orb.Point, len(ts)), make([]orb.Point, len(ts))
 	disabled := make([]bool, len(ts))
 	for i, t := range ts {
@@ -288,6 +314,12 @@ func (w *worker) shoreline(ml orb.MultiLineString) []found {
 			})
 		}
 	}
+	return w.group(w.reduce)
+}
+
+// group sorts w.recs by transect, keeping their order within a transect, and returns
+// what reduce makes of the records of each transect, sorted by transect.
+func (w *worker) group(reduce func([]rec) (float64, bool)) []found {
 	if len(w.recs) == 0 {
 		return nil
 	}
@@ -317,7 +349,7 @@ func (w *worker) shoreline(ml orb.MultiLineString) []found {
 		for hi < len(w.sorted) && w.sorted[hi].t == t {
 			hi++
 		}
-		if x, ok := w.reduce(w.sorted[lo:hi]); ok {
+		if x, ok := reduce(w.sorted[lo:hi]); ok {
 			hits = append(hits, found{t, x})
 		}
 		lo = hi

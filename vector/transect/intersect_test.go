@@ -40,6 +40,9 @@ func TestIntersectModes(t *testing.T) {
 		{"behind the landward end", orb.MultiLineString{{{-150, -100}, {-150, 100}}}, none, none, none},
 		{"outside the band", orb.MultiLineString{{{0, 30}, {300, 30}}}, none, none, none},
 		{"empty", orb.MultiLineString{{}, {{5, 5}}}, none, none, none},
+		// Segments with a non-finite coordinate are ignored, even where they would cross.
+		{"non-finite", orb.MultiLineString{{{math.NaN(), -100}, {math.NaN(), 100}}, {{math.Inf(1), -100}, {math.Inf(1), 100}},
+			{{-50, math.Inf(1)}, {-50, math.Inf(-1)}}, {{10, math.Inf(1)}, {10, 100}}, {{60, -100}, {60, 100}}}, 60, 60, 60},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, m := range []struct {
