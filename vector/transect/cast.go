@@ -33,6 +33,12 @@ type CastOptions struct {
 	// With more than one, Land.Contains is called concurrently. The transects do not
 	// depend on it.
 	Workers int
+	// Progress, if not nil, is called with how many transect positions along the
+	// baseline (all parts, before any transect is dropped) have been probed out to their
+	// ends, out of how many there are: at most about every 1 % of them, and once with
+	// done == total when Cast has finished (not when it fails). Calls come from the
+	// workers, one at a time and with done increasing, so it should return quickly.
+	Progress func(done, total int)
 }
 
 func (o CastOptions) check() (CastOptions, error) {
@@ -149,7 +155,11 @@ func cast(baseline orb.MultiLineString, land Land, opt CastOptions) ([]Transect,
 	if len(parts) == 0 {
 		return nil, st, fmt.Errorf("cast transects: none of the %d baseline parts has any length", len(baseline))
 	}
-	c := &caster{opt: opt, land: land, margin: math.Min(1, opt.Spacing/20)}
+	positions := 0
+	for _, p := range parts {
+		positions += len(p.positions(opt.Spacing))
+	}
+	c := &caster{opt: opt, land: land, margin: math.Min(1, opt.Spacing/20), prog: newProgress(opt.Progress, positions)}
 	var ds []draft
 	for _, p := range parts {
 		ds, err = c.castPart(ds, p, &st)
@@ -174,6 +184,7 @@ func cast(baseline orb.MultiLineString, land Land, opt CastOptions) ([]Transect,
 			Chainage: d.chainage,
 		})
 	}
+	c.prog.finish()
 	return out, st, nil
 }
 
@@ -194,6 +205,7 @@ type caster struct {
 	opt    CastOptions
 	land   Land
 	margin float64
+	prog   *progress
 }
 
 // castPart appends the drafts of one baseline part to ds.
@@ -258,6 +270,7 @@ func (c *caster) castPart(ds []draft, p *part, st *castStats) ([]draft, error) {
 		if opt.Landward > 0 {
 			walked[k].land = c.walk(spots[k].pt, scale(dir, -1), opt.Landward, true)
 		}
+		c.prog.add(1)
 	})
 	for k, sp := range spots {
 		st.laid++

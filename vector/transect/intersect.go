@@ -72,6 +72,12 @@ type IntersectOptions struct {
 	// Workers is how many goroutines share the shorelines; 0 means GOMAXPROCS. The result
 	// does not depend on it.
 	Workers int
+	// Progress, if not nil, is called with how many of the shorelines have been measured
+	// out of how many there are: as they complete, at most about every 1 % of them, and
+	// once with done == total when all are done and the hits merged (not when ctx ends
+	// first). Calls come from the workers, one at a time and with done increasing, and
+	// hold up the worker making the call, so it should return quickly.
+	Progress func(done, total int)
 }
 
 // Intersect returns where each shoreline meets each transect, at most one hit per
@@ -159,8 +165,13 @@ func (opt IntersectOptions) check() (IntersectOptions, error) {
 // goroutines, over an index of the transects padded by pad, and merges what they found
 // into hits sorted by transect and then shoreline.
 func intersect(ctx context.Context, transects []Transect, n int, opt IntersectOptions, pad float64, measure func(w *worker, j int) []found) ([]Hit, error) {
+	prog := newProgress(opt.Progress, n)
 	if len(transects) == 0 || n == 0 {
-		return nil, ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		prog.finish()
+		return nil, nil
 	}
 	ix := newIntersector(transects, opt, pad)
 	workers := opt.Workers
@@ -182,6 +193,7 @@ func intersect(ctx context.Context, transects []Transect, n int, opt IntersectOp
 					return
 				}
 				results[j] = measure(w, j)
+				prog.add(1)
 			}
 		}()
 	}
@@ -210,6 +222,7 @@ func intersect(ctx context.Context, transects []Transect, n int, opt IntersectOp
 			pos[h.t]++
 		}
 	}
+	prog.finish()
 	return out, nil
 }
 
