@@ -38,14 +38,20 @@ func benchIsland(length float64, n int) (orb.MultiLineString, synthetic.Land) {
 }
 
 // BenchmarkGenerate makes 35 shorelines (1990–2024, one a year) of a 780 km coast of
-// 30,000 vertices with every option on.
-func BenchmarkGenerate(b *testing.B) {
+// 30,000 vertices with every option on, cutting loops.
+func BenchmarkGenerate(b *testing.B) { benchmarkGenerate(b, false) }
+
+// BenchmarkGenerateKeepLoops is BenchmarkGenerate keeping the loops.
+func BenchmarkGenerateKeepLoops(b *testing.B) { benchmarkGenerate(b, true) }
+
+func benchmarkGenerate(b *testing.B, keepLoops bool) {
 	coast, land := benchIsland(780e3, 30000)
 	rate := synthetic.DefaultRateField(coast.Bound(), 1)
 	opt := synthetic.Options{
 		Seed: 1, PerYear: 1,
 		Start: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC),
 		Noise: 8, NoiseLength: 500, Uncertainty: [2]float64{5, 15}, CloudGap: 0.2, Seasonal: 5,
+		KeepLoops: keepLoops,
 	}
 	var n int
 	for b.Loop() {

@@ -6,8 +6,9 @@
 // normal of the coast (smoothed along shore) by rate·(t − Start), adds along-shore
 // correlated positional noise scaled by each shoreline's uncertainty and an optional
 // seasonal cycle, cuts the loops that the displacement makes on tight bends so that no
-// generated line crosses itself or another, and removes contiguous stretches as cloud
-// gaps. The rate field is what the analysis must recover: Truth gives it at a point.
+// generated line crosses itself or another (or, with Options.KeepLoops, keeps them, as
+// real shorelines have them), and removes contiguous stretches as cloud gaps. The rate
+// field is what the analysis must recover: Truth gives it at a point.
 //
 // Everything is planar, in metres, in a projected CRS (UTM of the data): the coast, the
 // rate field's argument and the generated geometry. Rates are in metres per year,

@@ -49,8 +49,11 @@ func (w *worker) shoreline(chains []*chain, total float64, opt *Options, sc scen
 		if c.closed {
 			s0 = w.startRing(c.length)
 		}
-		w.walk.run(w.q, w.qs, c.closed, c.cell)
-		v, vs := w.walk.v, w.walk.s
+		v, vs := w.q, w.qs
+		if !opt.KeepLoops {
+			w.walk.run(w.q, w.qs, c.closed, c.cell)
+			v, vs = w.walk.v, w.walk.s
+		}
 		if c.closed && inverted(c, v, vs) {
 			continue // an islet eroded away
 		}
@@ -60,7 +63,9 @@ func (w *worker) shoreline(chains []*chain, total float64, opt *Options, sc scen
 			w.chainOf = append(w.chainOf, ci)
 		}
 	}
-	g = separate(g, w.chainOf)
+	if !opt.KeepLoops {
+		g = separate(g, w.chainOf)
+	}
 	return Shoreline{Date: sc.date, Uncertainty: sc.uncertainty, Geometry: g}
 }
 

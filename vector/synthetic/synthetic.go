@@ -75,6 +75,14 @@ type Options struct {
 	// Probe is the distance (m) from the coast of the first pair of land/sea probes that
 	// find the seaward side; farther pairs (2, 4, 8 times) are tried where it is ambiguous.
 	Probe float64
+	// KeepLoops keeps the loops the displacement makes where the coast bends tighter than
+	// the shift (the inside of a bend, an inlet that closes, two coasts that meet), as
+	// real satellite-derived shorelines have them at river mouths, rocks and surf: lines
+	// may then cross themselves and each other. Without it (the default) the loops are
+	// cut and lines of different coast lines kept apart, so that no line crosses itself
+	// or another. Either way a ring that would turn inside out (an islet eroded away) is
+	// dropped and cloud gaps are cut out after, and the output depends only on the seed.
+	KeepLoops bool
 }
 
 // Shoreline is one synthetic dated shoreline in the coast's CRS.
@@ -83,7 +91,7 @@ type Shoreline struct {
 	Uncertainty float64 // metres, > 0
 	// Geometry is the shoreline, one line per visible stretch, in the order of the coast;
 	// a coast ring without a cloud gap stays closed (last point equal to the first). No
-	// line crosses or touches itself or another.
+	// line crosses or touches itself or another, unless Options.KeepLoops is set.
 	Geometry orb.MultiLineString
 }
 
@@ -100,10 +108,10 @@ type Shoreline struct {
 //
 // metres along its normal, with t − Start in years of DaysPerYear days. Where that makes a
 // line cross itself (the inside of a bend, an inlet that closes) the loop is cut at the
-// crossing, and a ring that would turn inside out (an islet eroded away) is dropped.
-// Cloud gaps then remove Options.CloudGap of the length in stretches. Where lines of
-// different coast lines meet (an islet joining the coast), the shorter loses the
-// segments where they do.
+// crossing, unless Options.KeepLoops is set, and a ring that would turn inside out (an
+// islet eroded away) is dropped. Cloud gaps then remove Options.CloudGap of the length in
+// stretches. Where lines of different coast lines meet (an islet joining the coast), the
+// shorter loses the segments where they do, unless Options.KeepLoops is set.
 func Generate(coast orb.MultiLineString, land Land, rate RateField, opt Options) ([]Shoreline, error) {
 	if land == nil {
 		return nil, errors.New("generate shorelines: no land to tell the seaward side")
