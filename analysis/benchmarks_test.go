@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/analysis/demo"
+	"github.com/tasi-gis/tasi/input/demo"
 )
 
 // BenchmarkRunTimorLeste measures the whole analysis of the Timor-Leste demo coast:

@@ -4,17 +4,33 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/vector/transect"
 )
 
-// Shoreline is one dated shoreline. Input shorelines are in WGS84 lon/lat; the shorelines
-// in a Result are in the run's UTM zone.
+// Shoreline is one dated shoreline: lines, or points as CoastSeg extracts them. Input
+// shorelines are in WGS84 lon/lat; the shorelines in a Result are in the run's UTM zone.
 type Shoreline struct {
 	Source      string // where it came from, for messages: "shorelines.gpkg feature 12"
 	Date        time.Time
 	Uncertainty float64 // metres, > 0
-	Geometry    orb.MultiLineString
+	Satellite   string  // the sensor that saw it (CoastSat's satname: L5, L8, S2, …), or ""
+	// Geometry holds a line shoreline. Lines may cross themselves and each other, as
+	// contour-traced shorelines do: every crossing with a transect counts and the
+	// intersect mode picks one.
+	Geometry orb.MultiLineString
+	// Points holds a point shoreline instead of Geometry; it is measured by the median of
+	// the points within Params.Band of each transect (CoastSat's method), whatever Mode.
+	Points orb.MultiPoint
+}
+
+// AdminUnit is one administrative unit with its hierarchy and census figures: a suco in
+// Timor-Leste, with its posto as parent and its municipality as region.
+type AdminUnit struct {
+	Code, Name             string           // P-code and English name
+	ParentCode, ParentName string           // the unit one level up (posto, ADM2); empty for a top-level unit
+	RegionCode, RegionName string           // the top-level unit (municipality, ADM1); empty for a top-level unit
+	Population, Households int              // census counts; -1 when unknown
+	Geometry               orb.MultiPolygon // lon/lat in an Input, the run's UTM zone in a Result
 }
 
 // GivenTransect is a user-supplied transect in WGS84 lon/lat, first vertex at its origin.
@@ -40,7 +56,7 @@ type Input struct {
 	Transects     []GivenTransect
 	OriginSeaward bool                // given transects start at sea (CoastSat and DSAS start on land)
 	Coast         orb.MultiLineString // reference coast for cast transects, lon/lat
-	Units         []data.AdminUnit    // admin units for the per-unit table; may be empty
+	Units         []AdminUnit         // admin units for the per-unit table; may be empty
 	Land          []orb.MultiPolygon  // land polygons telling the seaward side; Units when empty
 }
 

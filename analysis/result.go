@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/vector/change"
 	"github.com/tasi-gis/tasi/vector/transect"
 	"github.com/tasi-gis/tasi/vector/utm"
@@ -18,7 +17,7 @@ type Result struct {
 	Baseline      orb.MultiLineString
 	Transects     []Transect
 	Intersections []Intersection
-	Units         []UnitChange // units with at least one transect, in input order
+	Units         []UnitChange // units with at least one transect, in input order; Summary.Transects counts the measured ones
 	Missed        []int        // indexes of transects that met no shoreline
 }
 
@@ -42,11 +41,11 @@ type Intersection struct {
 
 // UnitChange is the change summary of one admin unit.
 type UnitChange struct {
-	Unit data.AdminUnit // geometry projected to the run's zone
+	Unit AdminUnit // geometry projected to the run's zone
 	change.Summary
-	CoastKm    float64 // length of coast its transects stand for
-	AreaLost   float64 // m² of land lost between the oldest and youngest shorelines
-	AreaGained float64 // m² of land gained
+	CoastKm    float64 // length of coast its transects stand for, measured or not
+	AreaLost   float64 // m² of land lost between the oldest and youngest shorelines; NaN when no transect was measured
+	AreaGained float64 // m² of land gained; NaN when no transect was measured
 }
 
 // BaselinePoint is where the transect crosses its baseline: the zero of its distances.

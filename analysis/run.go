@@ -11,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/project"
-	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/vector/change"
 	"github.com/tasi-gis/tasi/vector/linework"
 	"github.com/tasi-gis/tasi/vector/polyindex"
@@ -30,6 +29,13 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
+	var seriesCols []int
+	if in.Series != nil {
+		var err error
+		if seriesCols, err = seriesColumns(in.Series, in.Transects); err != nil {
+			return nil, err
+		}
+	}
 	zone, err := utm.ZoneOf(inputBound(in))
 	if err != nil {
 		return nil, fmt.Errorf("choose UTM zone: %w", err)
@@ -42,20 +48,18 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	res.Shorelines = make([]Shoreline, len(in.Shorelines))
 	err = forEach(ctx, len(in.Shorelines), func(i int) error {
 		s := in.Shorelines[i]
-		if !(s.Uncertainty > 0) || math.IsInf(s.Uncertainty, 0) {
-			return fmt.Errorf("shoreline %s: uncertainty %v m: must be a positive number", s.Source, s.Uncertainty)
-		}
-		s.Geometry = project.MultiLineString(s.Geometry.Clone(), fwd)
-		if err := linework.Check(s.Geometry); err != nil {
+		if err := checkShoreline(s); err != nil {
 			return fmt.Errorf("shoreline %s: %w", s.Source, err)
 		}
+		s.Geometry = project.MultiLineString(s.Geometry.Clone(), fwd)
+		s.Points = project.MultiPoint(s.Points.Clone(), fwd)
 		res.Shorelines[i] = s
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	units := make([]data.AdminUnit, len(in.Units))
+	units := make([]AdminUnit, len(in.Units))
 	unitPolys := make([]orb.MultiPolygon, len(in.Units))
 	_ = forEach(ctx, len(in.Units), func(i int) error {
 		u := in.Units[i]
@@ -75,7 +79,7 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	obs, err := res.observe(ctx, in, p)
+	obs, err := res.observe(ctx, in, p, seriesCols)
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +133,29 @@ func (p Params) report(step string, done, total int) {
 	}
 }
 
+// checkShoreline rejects a shoreline that cannot be measured. Lines may cross themselves
+// (they are measured as DSAS does), but every part must be measurable: package input
+// drops the parts that are not, with a report, before they get here.
+func checkShoreline(s Shoreline) error {
+	switch {
+	case !(s.Uncertainty > 0) || math.IsInf(s.Uncertainty, 0):
+		return fmt.Errorf("uncertainty %v m: must be a positive number", s.Uncertainty)
+	case len(s.Geometry) > 0 && len(s.Points) > 0:
+		return errors.New("holds both lines and points: give them as two shorelines")
+	case len(s.Geometry) == 0 && len(s.Points) == 0:
+		return errors.New("empty geometry")
+	}
+	if _, problems := linework.Clean(s.Geometry); len(problems) > 0 {
+		return fmt.Errorf("%v (drop unusable parts first)", problems[0])
+	}
+	for i, p := range s.Points {
+		if math.IsNaN(p[0]+p[1]) || math.IsInf(p[0]+p[1], 0) {
+			return fmt.Errorf("point %d is not a finite coordinate", i)
+		}
+	}
+	return nil
+}
+
 // checkInput rejects input that cannot give a rate: no shorelines, fewer than two dates.
 func checkInput(in Input) error {
 	dates := make(map[time.Time]bool)
@@ -171,7 +198,11 @@ func inputBound(in Input) orb.Bound {
 		b = b.Union(g.Bound())
 	}
 	for _, s := range in.Shorelines {
-		add(s.Geometry)
+		if len(s.Points) > 0 {
+			add(s.Points)
+		} else {
+			add(s.Geometry)
+		}
 	}
 	for _, t := range in.Transects {
 		add(t.Line)
@@ -213,17 +244,16 @@ func (res *Result) makeTransects(in Input, p Params, units *polyindex.Index) ([]
 	if land.Len() == 0 {
 		return nil, ErrNoSeaSide
 	}
-	p.report("transects", 0, 1)
 	ts, err := transect.Cast(coast, land, transect.CastOptions{
 		Spacing:   p.Spacing,
 		Landward:  p.Length / 2,
 		Seaward:   p.Length / 2,
 		Smoothing: p.Smoothing,
+		Progress:  func(done, total int) { p.report("transects", done, total) },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cast transects: %w", err)
 	}
-	p.report("transects", 1, 1)
 	res.Baseline = coast
 	res.setTransects(ts)
 	labels := make([]string, len(ts))
@@ -243,22 +273,26 @@ func (res *Result) setTransects(ts []transect.Transect) {
 // oldestShoreline is the reference coast when none is given: DSAS users often cast from
 // the oldest shoreline.
 func oldestShoreline(ss []Shoreline) orb.MultiLineString {
-	oldest := 0
+	oldest := -1
 	for i, s := range ss {
-		if s.Date.Before(ss[oldest].Date) {
+		if len(s.Geometry) > 0 && (oldest < 0 || s.Date.Before(ss[oldest].Date)) {
 			oldest = i
 		}
+	}
+	if oldest < 0 {
+		return nil // point shorelines only: no line to cast from
 	}
 	return append(orb.MultiLineString(nil), ss[oldest].Geometry...)
 }
 
 // observe returns the shoreline positions on each transect, and records the intersections.
-func (res *Result) observe(ctx context.Context, in Input, p Params) ([][]change.Observation, error) {
+// seriesCols gives the series column of each given transect (see seriesColumns).
+func (res *Result) observe(ctx context.Context, in Input, p Params, seriesCols []int) ([][]change.Observation, error) {
 	obs := make([][]change.Observation, len(res.Transects))
 	if s := in.Series; s != nil {
 		for ti := range res.Transects {
 			t := res.Transects[ti].Transect
-			col := seriesColumn(s, in.Transects[ti].ID)
+			col := seriesCols[ti]
 			if col < 0 {
 				continue
 			}
@@ -281,20 +315,45 @@ func (res *Result) observe(ctx context.Context, in Input, p Params) ([][]change.
 		}
 		return obs, nil
 	}
-	geoms := make([]orb.MultiLineString, len(res.Shorelines))
+	// Lines are measured by the intersect mode, points by CoastSat's median, each set in
+	// one pass; hits come back indexed within their set.
+	var lineIdx, pointIdx []int
+	var lines []orb.MultiLineString
+	var points []orb.MultiPoint
 	for i, s := range res.Shorelines {
-		geoms[i] = s.Geometry
+		if len(s.Points) > 0 {
+			pointIdx = append(pointIdx, i)
+			points = append(points, s.Points)
+		} else {
+			lineIdx = append(lineIdx, i)
+			lines = append(lines, s.Geometry)
+		}
 	}
 	plain := make([]transect.Transect, len(res.Transects))
 	for i, t := range res.Transects {
 		plain[i] = t.Transect
 	}
-	p.report("intersections", 0, len(plain))
-	hits, err := transect.IntersectContext(ctx, plain, geoms, transect.IntersectOptions{Mode: p.Mode, Band: p.Band})
+	p.report("intersections", 0, len(res.Shorelines))
+	opt := transect.IntersectOptions{Mode: p.Mode, Band: p.Band, Progress: func(done, _ int) {
+		p.report("intersections", done, len(res.Shorelines))
+	}}
+	lineHits, err := transect.IntersectContext(ctx, plain, lines, opt)
 	if err != nil {
 		return nil, fmt.Errorf("intersect shorelines: %w", err)
 	}
-	p.report("intersections", len(plain), len(plain))
+	opt.Progress = func(done, _ int) { p.report("intersections", len(lines)+done, len(res.Shorelines)) }
+	pointHits, err := transect.IntersectPointsContext(ctx, plain, points, opt)
+	if err != nil {
+		return nil, fmt.Errorf("intersect point shorelines: %w", err)
+	}
+	p.report("intersections", len(res.Shorelines), len(res.Shorelines))
+	for k := range lineHits {
+		lineHits[k].Shoreline = lineIdx[lineHits[k].Shoreline]
+	}
+	for k := range pointHits {
+		pointHits[k].Shoreline = pointIdx[pointHits[k].Shoreline]
+	}
+	hits := mergeHits(lineHits, pointHits)
 	res.Intersections = make([]Intersection, len(hits))
 	for i, h := range hits {
 		s := res.Shorelines[h.Shoreline]
@@ -302,6 +361,22 @@ func (res *Result) observe(ctx context.Context, in Input, p Params) ([][]change.
 		res.Intersections[i] = Intersection{Transect: h.Transect, Shoreline: h.Shoreline, Date: s.Date, Distance: h.Distance, Point: h.Point}
 	}
 	return obs, nil
+}
+
+// mergeHits merges two hit lists sorted by transect and shoreline into one so sorted.
+func mergeHits(a, b []transect.Hit) []transect.Hit {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]transect.Hit, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].Transect < b[0].Transect || a[0].Transect == b[0].Transect && a[0].Shoreline < b[0].Shoreline {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
 
 // widths sets how much coast each transect stands for: half the gap to each neighbour
@@ -353,8 +428,9 @@ func (res *Result) widths(spacing float64) {
 }
 
 // aggregate puts each transect into the unit its baseline crossing lies in and summarises
-// the units that received transects.
-func (res *Result) aggregate(units []data.AdminUnit, ix *polyindex.Index) {
+// the units that received transects. The statistics and areas cover the transects that
+// met a shoreline; CoastKm covers all, measured or not.
+func (res *Result) aggregate(units []AdminUnit, ix *polyindex.Index) {
 	if len(units) == 0 {
 		return
 	}
@@ -371,20 +447,30 @@ func (res *Result) aggregate(units []data.AdminUnit, ix *polyindex.Index) {
 		if len(idx) == 0 {
 			continue
 		}
-		rates := make([]change.TransectRate, len(idx))
-		uc := UnitChange{Unit: u}
-		for k, ti := range idx {
+		uc := UnitChange{Unit: u, AreaLost: math.NaN(), AreaGained: math.NaN()}
+		rates := make([]change.TransectRate, 0, len(idx))
+		for _, ti := range idx {
 			t := &res.Transects[ti]
 			t.Unit = len(res.Units)
-			rates[k] = change.TransectRate{LRR: t.Stats.LRR, LCI: t.Stats.LCI, EPR: t.Stats.EPR, NSM: t.Stats.NSM}
 			uc.CoastKm += t.Width / 1000
-			switch nsm := t.Stats.NSM; {
-			case nsm < 0:
-				uc.AreaLost += -nsm * t.Width
-			case nsm > 0:
-				uc.AreaGained += nsm * t.Width
+			if t.Stats.N == 0 {
+				continue // met no shoreline: part of the coast, not of the statistics
+			}
+			rates = append(rates, change.TransectRate{LRR: t.Stats.LRR, LCI: t.Stats.LCI, EPR: t.Stats.EPR, NSM: t.Stats.NSM})
+			if nsm := t.Stats.NSM; !math.IsNaN(nsm) {
+				if math.IsNaN(uc.AreaLost) {
+					uc.AreaLost, uc.AreaGained = 0, 0
+				}
+				switch {
+				case nsm < 0:
+					uc.AreaLost += -nsm * t.Width
+				case nsm > 0:
+					uc.AreaGained += nsm * t.Width
+				}
 			}
 		}
+		// Summary.Transects counts the transects measured; a unit whose coast no
+		// shoreline reached has 0 and every statistic empty, never "no erosion".
 		uc.Summary = change.Summarize(rates)
 		res.Units = append(res.Units, uc)
 	}

@@ -16,10 +16,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/data/results"
+	"github.com/tasi-gis/tasi/input/demo"
 )
 
 // smallRun analyses a 3 km straight coast in UTM 51S, land to the south, in one unit,

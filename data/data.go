@@ -28,6 +28,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+	"github.com/tasi-gis/tasi/analysis"
 )
 
 // Kinds of Locality, the gazetteer's "symbol" classes (Indonesian-era terms).
@@ -40,15 +41,6 @@ const (
 
 //go:embed tls/sucos.geojson tls/coastline.geojson tls/localities.geojson tls/ports.geojson
 var files embed.FS
-
-// AdminUnit is one administrative unit with its hierarchy and census figures.
-type AdminUnit struct {
-	Code, Name             string           // P-code and English name (suco level for the bundled data)
-	ParentCode, ParentName string           // posto (ADM2)
-	RegionCode, RegionName string           // municipality (ADM1)
-	Population, Households int              // 2015 Census; -1 when unknown
-	Geometry               orb.MultiPolygon // lon/lat
-}
 
 // NullString returns s, or nil when it is empty: what the stores and the tiles write for a
 // unit's missing parent or region, or a locality outside every unit (NULL, no property).
@@ -84,10 +76,10 @@ type Port struct {
 
 // Reference is the bundled data set.
 type Reference struct {
-	Units      []AdminUnit         // sucos, sorted by P-code
-	Coastline  orb.MultiLineString // COD-AB admLevel 99 lines, lon/lat
-	Localities []Locality          // gazetteer points inside a suco, in gazetteer order
-	Ports      []Port              // sea ports, in source order
+	Units      []analysis.AdminUnit // sucos, sorted by P-code
+	Coastline  orb.MultiLineString  // COD-AB admLevel 99 lines, lon/lat
+	Localities []Locality           // gazetteer points inside a suco, in gazetteer order
+	Ports      []Port               // sea ports, in source order
 }
 
 // TimorLeste parses the embedded Timor-Leste data. Each call parses afresh (about 0.1 s) and
@@ -189,14 +181,14 @@ func (r *Reference) readUnits(b []byte) error {
 		return err
 	}
 	seen := make(map[string]bool, len(c.Features))
-	r.Units = make([]AdminUnit, 0, len(c.Features))
+	r.Units = make([]analysis.AdminUnit, 0, len(c.Features))
 	for i, f := range c.Features {
 		p := f.Properties
 		if p.Code == "" || seen[p.Code] {
 			return fmt.Errorf("feature %d: field %q: empty or duplicate P-code %q", i, "adm3_pcode", p.Code)
 		}
 		seen[p.Code] = true
-		r.Units = append(r.Units, AdminUnit{
+		r.Units = append(r.Units, analysis.AdminUnit{
 			Code: p.Code, Name: p.Name,
 			ParentCode: p.ParentCode, ParentName: p.ParentName,
 			RegionCode: p.RegionCode, RegionName: p.RegionName,

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
+	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 )
 
@@ -62,7 +63,7 @@ func TestTimorLesteCounts(t *testing.T) {
 func TestUnits(t *testing.T) {
 	t.Parallel()
 	r := load(t)
-	byCode := map[string]data.AdminUnit{}
+	byCode := map[string]analysis.AdminUnit{}
 	for i, u := range r.Units {
 		byCode[u.Code] = u
 		if i > 0 && r.Units[i-1].Code >= u.Code {

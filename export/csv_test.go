@@ -11,7 +11,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/vector/change"
 	"github.com/tasi-gis/tasi/vector/transect"
 	"github.com/tasi-gis/tasi/vector/utm"
@@ -64,7 +63,7 @@ func sample(t *testing.T) *analysis.Result {
 		Zone:      zone,
 		Transects: trs,
 		Units: []analysis.UnitChange{{
-			Unit:    data.AdminUnit{Code: "TL0101", Name: "Suco, \"quoted\"", Population: 1234, Households: -1},
+			Unit:    analysis.AdminUnit{Code: "TL0101", Name: "Suco, \"quoted\"", Population: 1234, Households: -1},
 			Summary: sum, CoastKm: 0.1, AreaLost: 1000, AreaGained: 4000.4,
 		}},
 	}

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/gpkg"
 	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/input/demo"
 	"github.com/tasi-gis/tasi/internal/pgtest"
 )
 

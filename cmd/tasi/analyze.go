@@ -2,21 +2,30 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"math"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data/ogr"
+	"github.com/tasi-gis/tasi/input"
 	"github.com/tasi-gis/tasi/vector/transect"
 )
 
 // analyzeConfig is everything `tasi analyze` is told on its command line.
 type analyzeConfig struct {
 	shorelines         []string
+	layer              string
+	assumeCRS          string
+	maxGap             string
+	strict             bool
 	dateField          string
 	dateFormat         string
 	uncertaintyField   string
@@ -52,9 +61,13 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 func (c *analyzeConfig) flags(fs *flag.FlagSet) {
 	d := analysis.DefaultParams()
 	fs.Var((*listFlag)(&c.shorelines), "shorelines", "dated shoreline file or folder (repeatable); any OGR vector format")
+	fs.StringVar(&c.layer, "layer", "", "the shoreline layer of files with several layers of lines or points (a GeoPackage)")
+	fs.StringVar(&c.assumeCRS, "assume-crs", "", "CRS of inputs that declare none (a Shapefile without .prj, a CSV with WKT), e.g. EPSG:4326")
+	fs.StringVar(&c.maxGap, "max-gap", "auto", "split shoreline lines at straight jumps longer than this many metres; auto: "+fmt.Sprint(input.DefaultMaxGap)+" m for CoastSat/CoastSeg files (with satname or geoaccuracy), off for others; off: never")
+	fs.BoolVar(&c.strict, "strict", false, "refuse shorelines that cross themselves instead of measuring them as they are")
 	fs.StringVar(&c.dateField, "date-field", "date", "shoreline attribute holding the date: ISO date or datetime, a year, or MM/DD/YYYY")
 	fs.StringVar(&c.dateFormat, "date-format", "", "date layout for other forms, strftime (%d.%m.%Y) or Go (02.01.2006)")
-	fs.StringVar(&c.uncertaintyField, "uncertainty-field", "", "shoreline attribute holding its position uncertainty in metres")
+	fs.StringVar(&c.uncertaintyField, "uncertainty-field", "", "shoreline attribute holding its position uncertainty in metres (default: geoaccuracy where a file has it)")
 	fs.Float64Var(&c.defaultUncertainty, "default-uncertainty", d.DefaultUncertainty, "uncertainty (m) of shorelines without one (DSAS: 10)")
 	fs.StringVar(&c.admin, "admin", "", "admin unit polygons; default: the bundled Timor-Leste sucos where the shorelines lie in Timor-Leste; 'none' for no per-unit table")
 	fs.StringVar(&c.adminCodeField, "admin-code-field", "", "admin attribute holding the unit code (default: first of ADM3_PCODE, pcode, code, id)")
@@ -64,13 +77,13 @@ func (c *analyzeConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.transectIDField, "transect-id-field", "", "transect attribute holding its id (default: first of transect_id, id, name, TransectID)")
 	fs.StringVar(&c.origin, "origin", "land", "which end given transects start from: land or sea")
 	fs.StringVar(&c.coast, "coast", "", "reference coast to cast transects from (default: bundled coastline in Timor-Leste, else the oldest shoreline)")
-	fs.Var((*listFlag)(&c.series), "coastsat-series", "CoastSat transect time-series CSV (repeatable), used with --transects")
+	fs.Var((*listFlag)(&c.series), "coastsat-series", "CoastSat or CoastSeg transect time-series CSV, wide or long (repeatable), used with --transects")
 	fs.Float64Var(&c.spacing, "spacing", d.Spacing, "metres between cast transects")
 	fs.Float64Var(&c.length, "transect-length", d.Length, "total transect length in metres, centred on the coast")
 	fs.Float64Var(&c.smoothing, "smoothing", d.Smoothing, "baseline smoothing window in metres for transect orientation")
 	fs.StringVar(&c.intersect, "intersect", "seaward", "where a transect meets a shoreline more than once: seaward (DSAS), landward, or median (CoastSat)")
 	fs.Float64Var(&c.band, "band", d.Band, "half-width in metres of the band the median mode takes shoreline points from")
-	fs.Float64Var(&c.confidence, "confidence", d.Confidence*100, "confidence level in percent of the LCI and WCI intervals")
+	fs.Float64Var(&c.confidence, "confidence", d.Confidence*100, "confidence level in percent (50 to 99.99) of the LCI and WCI intervals")
 	fs.StringVar(&c.out, "out", "", "write the run to this GeoPackage (the embedded store)")
 	fs.StringVar(&c.csvDir, "csv-dir", "", "write transects.csv and admin_change.csv into this folder")
 	fs.StringVar(&c.db, "db", "", "also store the run in this PostGIS database (default $"+envDatabaseURL+"; 'none' for no database)")
@@ -78,6 +91,14 @@ func (c *analyzeConfig) flags(fs *flag.FlagSet) {
 
 func (c *analyzeConfig) params() (analysis.Params, error) {
 	p := analysis.DefaultParams()
+	// The flag is in percent; 0.9 would be 0.9 %, making every rate significant.
+	if !(c.confidence >= 50 && c.confidence < 100) {
+		hint := ""
+		if c.confidence > 0 && c.confidence <= 1 {
+			hint = fmt.Sprintf("; for %g %% give %g", c.confidence*100, c.confidence*100)
+		}
+		return p, fmt.Errorf("--confidence %g: the level is in percent, from 50 to below 100 (90 for 90 %%)%s", c.confidence, hint)
+	}
 	p.Spacing, p.Length, p.Smoothing, p.Band = c.spacing, c.length, c.smoothing, c.band
 	p.Confidence = c.confidence / 100
 	p.DefaultUncertainty = c.defaultUncertainty
@@ -139,6 +160,9 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 	if len(c.series) > 0 && c.transects == "" {
 		return nil, fmt.Errorf("analyze: --coastsat-series needs --transects, the transects the series was measured on")
 	}
+	if c.origin != "land" && c.origin != "sea" {
+		return nil, fmt.Errorf("analyze: --origin %q: want land or sea", c.origin)
+	}
 	if c.out == "" && c.csvDir == "" && (c.db == "" || c.db == "none") {
 		return nil, fmt.Errorf("analyze: give --out results.gpkg, --csv-dir DIR and/or --db URL, or nothing would be kept")
 	}
@@ -153,11 +177,21 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 	defer db.close()
 
 	step := time.Now()
-	in, files, err := loadInputs(ctx, c)
+	ic, err := c.inputConfig(started)
 	if err != nil {
 		return nil, err
 	}
-	e.log.Info("read inputs", "shorelines", len(in.Shorelines), "admin_units", len(in.Units),
+	in, report, err := input.Load(ctx, ic)
+	if err != nil {
+		if errors.Is(err, ogr.ErrNoCRS) {
+			err = fmt.Errorf("%w (give --assume-crs EPSG:4326 if its coordinates are longitude and latitude)", err)
+		}
+		return nil, err
+	}
+	files := report.Files
+	logNotes(e, report)
+	e.log.Info("read inputs", "shorelines", len(in.Shorelines), "features", report.Features,
+		"point_shorelines", report.PointShorelines, "admin_units", len(in.Units),
 		"given_transects", len(in.Transects), "files", len(files), "took", since(step))
 
 	step = time.Now()
@@ -191,7 +225,76 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 	}
 	e.log.Info("wrote results", "gpkg", c.out, "csv_dir", c.csvDir, "took", since(step))
 	printTopEroding(e, res, 10)
+	if sum := report.Summary(); len(sum) > 0 {
+		fmt.Fprintf(e.stdout, "\nInput notes (details in the log above): %s\n", strings.Join(sum, "; "))
+	}
 	return res, nil
+}
+
+// inputConfig says what input.Load reads for this command line. started bounds the
+// shoreline dates: none may be younger than the analysis.
+func (c *analyzeConfig) inputConfig(started time.Time) (input.Config, error) {
+	ic := input.Config{
+		Shorelines:         c.shorelines,
+		Layer:              c.layer,
+		DateField:          c.dateField,
+		DateFormat:         c.dateFormat,
+		UncertaintyField:   c.uncertaintyField,
+		DefaultUncertainty: c.defaultUncertainty,
+		AssumeCRS:          c.assumeCRS,
+		Strict:             c.strict,
+		Transects:          c.transects,
+		TransectIDField:    c.transectIDField,
+		OriginSeaward:      c.origin == "sea",
+		Series:             c.series,
+		Admin:              c.admin,
+		AdminCodeField:     c.adminCodeField,
+		AdminNameField:     c.adminNameField,
+		Land:               c.land,
+		Coast:              c.coast,
+		Now:                started,
+	}
+	switch g := strings.ToLower(strings.TrimSpace(c.maxGap)); g {
+	case "auto", "":
+	case "off", "none":
+		ic.MaxGap = -1
+	default:
+		v, err := strconv.ParseFloat(g, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return ic, fmt.Errorf("analyze: --max-gap %q: want a positive number of metres, auto or off", c.maxGap)
+		}
+		ic.MaxGap = v
+	}
+	if c.out != "" {
+		ic.Outputs = append(ic.Outputs, c.out)
+	}
+	if c.csvDir != "" {
+		ic.Outputs = append(ic.Outputs, filepath.Join(c.csvDir, "transects.csv"), filepath.Join(c.csvDir, "admin_change.csv"))
+	}
+	return ic, nil
+}
+
+// notesPerKind is how many notes of one kind the log shows one by one; the rest are
+// counted in one line, so a file with thousands of bad cells does not flood the log.
+const notesPerKind = 5
+
+// logNotes logs what the input reader worked around.
+func logNotes(e *env, r *input.Report) {
+	shown := make(map[input.Kind]int)
+	for _, n := range r.Notes {
+		if shown[n.Kind]++; shown[n.Kind] <= notesPerKind {
+			level := slog.LevelWarn
+			if n.Kind == input.SkippedFile || n.Kind == input.SameDate || n.Kind == input.Info {
+				level = slog.LevelInfo
+			}
+			e.log.Log(context.Background(), level, n.String())
+		}
+	}
+	for k := input.SelfCrossing; k <= input.Info; k++ {
+		if n := shown[k]; n > notesPerKind {
+			e.log.Warn(fmt.Sprintf("%d more notes of %s not shown one by one", n-notesPerKind, k))
+		}
+	}
 }
 
 func since(t time.Time) string { return time.Since(t).Round(time.Millisecond).String() }

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/data/ogr"
+	"github.com/tasi-gis/tasi/input/demo"
 )
 
 // demoConfig is what `tasi demo` is told.

@@ -7,8 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/input"
 )
 
 // importConfig is what `tasi import` is told.
@@ -54,13 +56,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 
 	// Read the input before connecting, so that a bad file fails without touching the database.
 	var ref *data.Reference
-	var units []data.AdminUnit
+	var units []analysis.AdminUnit
 	var err error
 	if c.admin == "" {
 		if ref, err = data.TimorLeste(); err != nil {
 			return fmt.Errorf("import: load bundled Timor-Leste data: %w", err)
 		}
-	} else if units, err = readAdmin(ctx, analyzeConfig{admin: c.admin, adminCodeField: c.codeField, adminNameField: c.nameField}); err != nil {
+	} else if units, err = input.ReadAdmin(ctx, input.Config{Admin: c.admin, AdminCodeField: c.codeField, AdminNameField: c.nameField}); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 

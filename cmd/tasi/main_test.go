@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -309,9 +310,15 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{name: "unparseable date", shores: twoDates(feature{map[string]any{"date": "soon"}, line}), want: []string{"feature 2", `date "soon"`}},
 		{name: "negative uncertainty", shores: twoDates(feature{map[string]any{"date": "2005-01-01", "unc": -3}, line}), args: []string{"--uncertainty-field", "unc"}, want: []string{"feature 2", `field "unc"`, "positive"}},
 		{name: "non-numeric uncertainty", shores: twoDates(feature{map[string]any{"date": "2005-01-01", "unc": "big"}, line}), args: []string{"--uncertainty-field", "unc"}, want: []string{"feature 2", `"big" is not a number`}},
-		{name: "point geometry", shores: twoDates(feature{map[string]any{"date": "2005-01-01"}, c.ll(0, 0)}), want: []string{"feature 2", "Point, want a line"}},
-		{name: "no geometry", shores: twoDates(feature{map[string]any{"date": "2005-01-01"}, nil}), want: []string{"feature 2", "no geometry"}},
-		{name: "self-crossing", shores: twoDates(feature{map[string]any{"date": "2005-01-01"}, orb.LineString{c.ll(0, 0), c.ll(100, 100), c.ll(100, 0), c.ll(0, 100)}}), want: []string{"feature 2", "crosses itself"}},
+		{name: "self-crossing, strict", shores: twoDates(feature{map[string]any{"date": "2005-01-01"}, orb.LineString{c.ll(0, 0), c.ll(100, 100), c.ll(100, 0), c.ll(0, 100)}}), args: []string{"--strict"}, want: []string{"feature 2", "crosses itself near 151.27", "strict"}},
+		{name: "nothing usable", shores: []feature{{map[string]any{"date": "2000-01-01"}, nil}, {map[string]any{"date": "2001-01-01"}, orb.LineString{c.ll(0, 0), c.ll(0, 0)}}}, want: []string{"no usable shoreline features", "2 unusable parts skipped"}},
+		{name: "date before 1800", shores: twoDates(feature{map[string]any{"date": "1750-06-01"}, line}), want: []string{"shorelines.geojson feature 2", `field "date"`, "date 1750-06-01: before 1800"}},
+		{name: "date after today", shores: twoDates(feature{map[string]any{"date": "2031-06-01"}, line}), want: []string{"feature 2", "date 2031-06-01: after"}},
+		{name: "impossible day", shores: twoDates(feature{map[string]any{"date": "2019-02-30"}, line}), want: []string{"feature 2", "2019", "02", "30", "the day is invalid"}},
+		{name: "compact date", shores: twoDates(feature{map[string]any{"date": "19870328"}, line}), want: []string{"feature 2", "%Y%m%d"}},
+		{name: "confidence as a fraction", shores: twoDates(), args: []string{"--confidence", "0.9"}, want: []string{"--confidence 0.9", "percent", "give 90"}},
+		{name: "confidence 100", shores: twoDates(), args: []string{"--confidence", "100"}, want: []string{"--confidence 100", "percent"}},
+		{name: "output is an input", shores: twoDates(), args: []string{"--shorelines", "results.gpkg"}, want: []string{"shorelines", "results.gpkg is also an output", "replace it"}},
 		{name: "one date", shores: []feature{{map[string]any{"date": "2000-01-01"}, line}, {map[string]any{"date": "2000-01-01"}, c.line(func(float64) float64 { return 5 })}}, want: []string{"at least two dates"}},
 		{name: "admin elsewhere", shores: twoDates(), args: []string{"--admin", "far.geojson"}, want: []string{"far.geojson", "none of its 1 units overlaps"}},
 		{name: "missing date field", shores: []feature{{map[string]any{"when": "2000-01-01"}, line}}, want: []string{`no date field "date"`, "when"}},
@@ -337,9 +344,12 @@ func TestAnalyzeBadInput(t *testing.T) {
 				t.Fatal(err)
 			}
 			args := []string{"analyze", "--shorelines", shores, "--coast", filepath.Join(dir, "coast.geojson"),
-				"--land", filepath.Join(dir, "land.geojson"), "--out", results, "--csv-dir", filepath.Join(dir, "csv")}
+				"--land", filepath.Join(dir, "land.geojson"), "--csv-dir", filepath.Join(dir, "csv")}
+			if !slices.Contains(tt.args, "--out") {
+				args = append(args, "--out", results)
+			}
 			for _, a := range tt.args {
-				if strings.HasSuffix(a, ".geojson") {
+				if strings.HasSuffix(a, ".geojson") || strings.HasSuffix(a, ".gpkg") {
 					a = filepath.Join(dir, a)
 				}
 				args = append(args, a)

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/data/gpkg"
+	"github.com/tasi-gis/tasi/input/demo"
 )
 
 // BenchmarkWriteTimorLeste measures writing the whole Timor-Leste demo run (about 15,700

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/data/ogr"
+	"github.com/tasi-gis/tasi/input/demo"
 )
 
 // straightRun analyses demo.StraightCoast(2): a 3 km straight coast in one unit whose

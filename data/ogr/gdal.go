@@ -307,6 +307,16 @@ func newLayerReader(l *godal.Layer, assume string) (*layerReader, error) {
 	return r, nil
 }
 
+// fieldNames returns the attribute names of layer l in layer order.
+func fieldNames(l *godal.Layer) []string {
+	defn := C.OGR_L_GetLayerDefn(layerHandle(l))
+	out := make([]string, int(C.OGR_FD_GetFieldCount(defn)))
+	for i := range out {
+		out[i] = C.GoString(C.OGR_Fld_GetNameRef(C.OGR_FD_GetFieldDefn(defn, C.int(i))))
+	}
+	return out
+}
+
 // srsName returns "AUTHORITY:CODE" for s, or its name when it has no authority code.
 func srsName(s C.OGRSpatialReferenceH) string {
 	auth, code := C.OSRGetAuthorityName(s, nil), C.OSRGetAuthorityCode(s, nil)
@@ -379,6 +389,10 @@ func (r *layerReader) values(m map[string]any) {
 		case C.OFTDate, C.OFTDateTime:
 			if t, ok := fieldTime(h, ci, fd.typ == C.OFTDate); ok {
 				m[fd.name] = t
+			} else if C.OGR_F_IsFieldSetAndNotNull(h, ci) != 0 {
+				// A date OGR holds but no calendar has (2019-02-30): the text, for the
+				// caller to refuse, never a date rolled over into March.
+				m[fd.name] = C.GoString(C.OGR_F_GetFieldAsString(h, ci))
 			}
 		case C.OFTIntegerList:
 			var n C.int
@@ -429,6 +443,9 @@ func fieldTime(h C.OGRFeatureH, i C.int, dateOnly bool) (time.Time, bool) {
 	var sec C.float
 	if C.OGR_F_GetFieldAsDateTimeEx(h, i, &y, &mo, &d, &hh, &mi, &sec, &tz) == 0 {
 		return time.Time{}, false
+	}
+	if day := time.Date(int(y), time.Month(mo), int(d), 0, 0, 0, 0, time.UTC); day.Day() != int(d) || day.Month() != time.Month(mo) {
+		return time.Time{}, false // no such day: time.Date would roll it into the next month
 	}
 	if dateOnly {
 		return time.Date(int(y), time.Month(mo), int(d), 0, 0, 0, 0, time.UTC), true

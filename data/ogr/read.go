@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -62,6 +60,10 @@ type ReadOptions struct {
 	// default to reading geometry from a WKT/geom/geometry column or from lon/lat
 	// (longitude/latitude, x/y) columns, which are then not returned as fields.
 	OpenOptions []string
+	// KeepNonFinite returns geometries with NaN or infinite coordinates as they are, for
+	// a caller that cleans them part by part (a shoreline whose one bad part should not
+	// cost the rest); by default such a feature fails the read.
+	KeepNonFinite bool
 }
 
 // csvOpenOptions make the CSV driver find geometry columns by their usual names.
@@ -103,31 +105,9 @@ func Read(ctx context.Context, path string, opt ReadOptions) ([]Layer, error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 
-	st, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read %s: %w", path, fs.ErrNotExist)
-	}
+	ds, err := open(path, opt.OpenOptions)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("read %s: is a directory, not a file", path)
-	}
-	openOpts := []godal.OpenOption{
-		godal.VectorOnly(),
-		godal.SiblingFiles(), // let GDAL find .prj, .dbf and other side-car files
-		godal.SkipWarnings,
-	}
-	oo := opt.OpenOptions
-	if len(oo) == 0 && strings.EqualFold(filepath.Ext(path), ".csv") {
-		oo = csvOpenOptions
-	}
-	if len(oo) > 0 {
-		openOpts = append(openOpts, godal.DriverOpenOption(oo...))
-	}
-	ds, err := godal.Open(path, openOpts...)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w: %v", path, ErrNotVector, err)
 	}
 	defer ds.Close(godal.SkipWarnings)
 
@@ -147,7 +127,7 @@ func Read(ctx context.Context, path string, opt ReadOptions) ([]Layer, error) {
 	}
 	out := make([]Layer, 0, len(layers))
 	for i := range layers {
-		l, err := readLayer(ctx, path, &layers[i], opt.AssumeSRS)
+		l, err := readLayer(ctx, path, &layers[i], opt)
 		if err != nil {
 			return nil, err
 		}
@@ -157,11 +137,11 @@ func Read(ctx context.Context, path string, opt ReadOptions) ([]Layer, error) {
 }
 
 // readLayer reads every feature of l.
-func readLayer(ctx context.Context, path string, l *godal.Layer, assume string) (Layer, error) {
+func readLayer(ctx context.Context, path string, l *godal.Layer, opt ReadOptions) (Layer, error) {
 	name := l.Name()
-	r, err := newLayerReader(l, assume)
+	r, err := newLayerReader(l, opt.AssumeSRS)
 	if errors.Is(err, errNoCRS) {
-		return Layer{}, fmt.Errorf("read %s: layer %q: %w: give one (a .prj beside a Shapefile, or ReadOptions.AssumeSRS)", path, name, ErrNoCRS)
+		return Layer{}, fmt.Errorf("read %s: layer %q: %w: a Shapefile needs its .prj, a CSV file a CRS given by the caller", path, name, ErrNoCRS)
 	}
 	if err != nil {
 		return Layer{}, fmt.Errorf("read %s: layer %q: %w", path, name, err)
@@ -190,7 +170,7 @@ func readLayer(ctx context.Context, path string, l *godal.Layer, assume string) 
 			break
 		}
 		f := Feature{FID: fid, Fields: make(map[string]any, len(r.fields))}
-		if f.Geometry, err = readGeometry(r); err != nil {
+		if f.Geometry, err = readGeometry(r, opt.KeepNonFinite); err != nil {
 			return Layer{}, fmt.Errorf("read %s: layer %q: feature %d: %w", path, name, fid, err)
 		}
 		r.values(f.Fields)
@@ -200,7 +180,7 @@ func readLayer(ctx context.Context, path string, l *godal.Layer, assume string) 
 }
 
 // readGeometry returns the current feature's geometry in lon/lat, nil if it has none.
-func readGeometry(r *layerReader) (orb.Geometry, error) {
+func readGeometry(r *layerReader, keepNonFinite bool) (orb.Geometry, error) {
 	from := ""
 	if r.ct != nil {
 		from = " from " + r.srsName + " to WGS 84"
@@ -216,14 +196,63 @@ func readGeometry(r *layerReader) (orb.Geometry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("geometry: %w", err)
 	}
-	bb := g.Bound()
-	for _, v := range []float64{bb.Min[0], bb.Min[1], bb.Max[0], bb.Max[1]} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("geometry%s: coordinates are not finite", from)
+	// A bound hides a NaN (every comparison with it is false): look at every vertex.
+	if !allFinite(g) {
+		if keepNonFinite {
+			return g, nil
 		}
+		return nil, fmt.Errorf("geometry%s: coordinates are not finite", from)
 	}
+	bb := g.Bound()
 	if bb.Min[1] < -90 || bb.Max[1] > 90 {
 		return nil, fmt.Errorf("geometry%s: latitude outside -90..90 (%g..%g)", from, bb.Min[1], bb.Max[1])
 	}
 	return g, nil
+}
+
+// allFinite reports whether every coordinate of g is a finite number.
+func allFinite(g orb.Geometry) bool {
+	points := func(ps []orb.Point) bool {
+		for _, p := range ps {
+			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+				return false
+			}
+		}
+		return true
+	}
+	switch t := g.(type) {
+	case orb.Point:
+		return points([]orb.Point{t})
+	case orb.MultiPoint:
+		return points(t)
+	case orb.LineString:
+		return points(t)
+	case orb.Ring:
+		return points(t)
+	case orb.MultiLineString:
+		for _, l := range t {
+			if !points(l) {
+				return false
+			}
+		}
+	case orb.Polygon:
+		for _, r := range t {
+			if !points(r) {
+				return false
+			}
+		}
+	case orb.MultiPolygon:
+		for _, p := range t {
+			if !allFinite(p) {
+				return false
+			}
+		}
+	case orb.Collection:
+		for _, c := range t {
+			if !allFinite(c) {
+				return false
+			}
+		}
+	}
+	return true
 }

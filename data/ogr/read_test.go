@@ -1,6 +1,8 @@
 package ogr
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"image"
@@ -304,7 +306,7 @@ func TestReadErrors(t *testing.T) {
 		{"garbage gpkg", garbage, ReadOptions{}, ErrNotVector, []string{"broken.gpkg"}},
 		{"truncated geojson", badJSON, ReadOptions{}, ErrNotVector, []string{"broken.geojson"}},
 		{"directory", dir, ReadOptions{}, nil, []string{"is a directory"}},
-		{"shapefile without .prj", "testdata/noprj/sites.shp", ReadOptions{}, ErrNoCRS, []string{"noprj/sites.shp", `layer "sites"`, "AssumeSRS"}},
+		{"shapefile without .prj", "testdata/noprj/sites.shp", ReadOptions{}, ErrNoCRS, []string{"noprj/sites.shp", `layer "sites"`, ".prj"}},
 		{"csv without CRS", "testdata/sites_wkt.csv", ReadOptions{}, ErrNoCRS, []string{"sites_wkt.csv"}},
 		{"bad assumed CRS", "testdata/sites_wkt.csv", ReadOptions{AssumeSRS: "EPSG:999999"}, nil, []string{"EPSG:999999"}},
 		{"transform fails", farAway, ReadOptions{}, nil, []string{"far.geojson", "feature 8", "EPSG:28356", "WGS 84"}},
@@ -401,5 +403,92 @@ func TestReadConcurrent(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestLayers describes layers without reading features: names, geometry kinds, fields and
+// counts, for a multi-layer GeoPackage, a GeoJSON and a CSV with lon/lat columns.
+func TestLayers(t *testing.T) {
+	tests := []struct {
+		path string
+		want []LayerInfo
+	}{
+		{"testdata/epsg4326.gpkg", []LayerInfo{
+			{Name: "sites", Geometry: Point, Features: 4},
+			{Name: "attrs", Geometry: None, Fields: []string{"name", "pcode", "n"}, Features: 4},
+		}},
+		{"testdata/transects_lonlat.geojson", []LayerInfo{{Name: "transects", Geometry: AnyGeometry, Features: 3}}},
+		{"testdata/sites_lonlat.csv", []LayerInfo{{Name: "sites_lonlat", Geometry: Point, Features: -2}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			got, err := Layers(tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("%d layers, want %d: %+v", len(got), len(tt.want), got)
+			}
+			for i, w := range tt.want {
+				g := got[i]
+				if g.Name != w.Name || g.Geometry != w.Geometry {
+					t.Errorf("layer %d = %s %v, want %s %v", i, g.Name, g.Geometry, w.Name, w.Geometry)
+				}
+				if w.Fields != nil && strings.Join(g.Fields, ",") != strings.Join(w.Fields, ",") {
+					t.Errorf("layer %s fields %v, want %v", g.Name, g.Fields, w.Fields)
+				}
+				if w.Features != -2 && g.Features != w.Features {
+					t.Errorf("layer %s: %d features, want %d", g.Name, g.Features, w.Features)
+				}
+			}
+		})
+	}
+}
+
+// TestReadVirtual reads through GDAL's virtual file systems, which a local-file check
+// used to refuse.
+func TestReadVirtual(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("testdata/crs84.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := filepath.Join(dir, "crs84.geojson.gz")
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(src)
+	zw.Close()
+	if err := os.WriteFile(gz, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain := readOne(t, "testdata/crs84.geojson", ReadOptions{})
+	virtual := readOne(t, "/vsigzip/"+gz, ReadOptions{})
+	if len(virtual.Features) != len(plain.Features) || len(plain.Features) == 0 {
+		t.Fatalf("/vsigzip/ read %d features, the file itself %d", len(virtual.Features), len(plain.Features))
+	}
+	if _, err := Read(context.Background(), "/vsigzip/"+filepath.Join(dir, "absent.gz"), ReadOptions{}); err == nil {
+		t.Error("a missing virtual file read without error")
+	}
+}
+
+// TestReadNonFinite: a NaN coordinate fails the read by default, and comes through as it
+// is with KeepNonFinite, for a caller that drops the bad part and keeps the rest.
+func TestReadNonFinite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nan.geojson")
+	body := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"date":"2019-02-30"},"geometry":{"type":"MultiLineString","coordinates":[[[125.0,-8.5],[125.01,-8.5]],[[125.02,-8.5],[NaN,-8.5]]]}}]}`
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Read(context.Background(), path, ReadOptions{}); err == nil || !strings.Contains(err.Error(), "not finite") {
+		t.Errorf("default read: %v, want a not-finite error", err)
+	}
+	l := readOne(t, path, ReadOptions{KeepNonFinite: true})
+	ml, ok := l.Features[0].Geometry.(orb.MultiLineString)
+	if !ok || len(ml) != 2 || ml[0][1] != (orb.Point{125.01, -8.5}) || !math.IsNaN(ml[1][1][0]) {
+		t.Errorf("geometry %v, want the two parts with the NaN kept", l.Features[0].Geometry)
+	}
+	// GDAL takes 2019-02-30 for a date; it must not come out as 2 March.
+	if v := l.Features[0].Fields["date"]; v != "2019/02/30" {
+		t.Errorf("date field = %#v, want the impossible date as text", v)
 	}
 }

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/analysis/demo"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/input/demo"
 )
 
 // timorLesteRun is the demo's run: 38 synthetic shorelines (1987–2024) on the whole

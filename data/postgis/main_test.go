@@ -10,9 +10,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/analysis/demo"
-	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/input/demo"
 	"github.com/tasi-gis/tasi/internal/pgtest"
 	"github.com/tasi-gis/tasi/vector/change"
 	"github.com/tasi-gis/tasi/vector/transect"
@@ -90,7 +89,7 @@ func bigResult(nt, ns int) *analysis.Result {
 		})
 	}
 	res.Baseline = orb.MultiLineString{{{x0, y0}, {x0 + length, y0}}}
-	unit := data.AdminUnit{Code: "TL999901", Name: "Big", Population: 1000, Households: 200,
+	unit := analysis.AdminUnit{Code: "TL999901", Name: "Big", Population: 1000, Households: 200,
 		Geometry: orb.MultiPolygon{{{{x0, y0 - 5000}, {x0 + length, y0 - 5000}, {x0 + length, y0}, {x0, y0}, {x0, y0 - 5000}}}}}
 	res.Units = []analysis.UnitChange{{Unit: unit, Summary: change.Summary{Transects: nt, MeanLRR: 6, MedianLRR: 6, MinLRR: 6, MaxLRR: 6,
 		MeanEPR: 6, MeanNSM: 100, PctAccreting: 100, PctSigAccreting: 100, MeanLRRUnc: 0.1, NEffective: 10}, CoastKm: length / 1000}}

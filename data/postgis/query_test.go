@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/data/results"
 	"github.com/tasi-gis/tasi/vector/change"
@@ -50,7 +49,7 @@ func unitsResult() *analysis.Result {
 	} {
 		ux := x0 + 1000*float64(i)
 		res.Units = append(res.Units, analysis.UnitChange{
-			Unit: data.AdminUnit{Code: u.code, Name: u.name, ParentCode: u.region + "01", ParentName: "Posto " + u.region,
+			Unit: analysis.AdminUnit{Code: u.code, Name: u.name, ParentCode: u.region + "01", ParentName: "Posto " + u.region,
 				RegionCode: u.region, RegionName: u.regionName, Population: u.pop, Households: -1,
 				Geometry: orb.MultiPolygon{{{{ux, y0 - 3000}, {ux + 1000, y0 - 3000}, {ux + 1000, y0}, {ux, y0}, {ux, y0 - 3000}}}}},
 			Summary: change.Summary{Transects: 2, MeanLRR: u.mean, MedianLRR: u.mean, MinLRR: u.mean, MaxLRR: u.mean, MeanEPR: u.mean,

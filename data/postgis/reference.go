@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/ewkb"
+	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 )
 
@@ -68,14 +69,14 @@ func (s *Store) ImportReference(ctx context.Context, ref *data.Reference) error 
 // with neither. Parents that units name but do not include are derived: their geometry
 // is the union of their children's, their population and households the sums when every
 // child has them. Population and Households below 0 (unknown) are stored as NULL.
-func (s *Store) ImportAdminUnits(ctx context.Context, units []data.AdminUnit, source string) error {
+func (s *Store) ImportAdminUnits(ctx context.Context, units []analysis.AdminUnit, source string) error {
 	if err := s.inTx(ctx, func(tx pgx.Tx) error { return s.importUnits(ctx, tx, units, source) }); err != nil {
 		return fmt.Errorf("import admin units %q: %w", source, err)
 	}
 	return nil
 }
 
-func (s *Store) importUnits(ctx context.Context, tx pgx.Tx, units []data.AdminUnit, source string) error {
+func (s *Store) importUnits(ctx context.Context, tx pgx.Tx, units []analysis.AdminUnit, source string) error {
 	if source == "" {
 		return errors.New("empty source name")
 	}
@@ -122,7 +123,7 @@ func (s *Store) importUnits(ctx context.Context, tx pgx.Tx, units []data.AdminUn
 }
 
 // hierarchy returns a unit's level and its parent and level-1 ancestor (nil when none).
-func hierarchy(u data.AdminUnit) (level int, parent, parentName, region, regionName any) {
+func hierarchy(u analysis.AdminUnit) (level int, parent, parentName, region, regionName any) {
 	switch {
 	case u.ParentCode != "" && u.RegionCode != "" && u.ParentCode != u.RegionCode:
 		return 3, u.ParentCode, data.NullString(u.ParentName), u.RegionCode, data.NullString(u.RegionName)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 )
 
@@ -59,7 +60,7 @@ func TestImportAdminUnits(t *testing.T) {
 	square := func(x, y float64) orb.MultiPolygon {
 		return orb.MultiPolygon{{{{x, y}, {x + 1, y}, {x + 1, y + 1}, {x, y + 1}, {x, y}}}}
 	}
-	units := []data.AdminUnit{
+	units := []analysis.AdminUnit{
 		{Code: "XX0101", Name: "A", ParentCode: "XX01", ParentName: "One", Population: 10, Households: 2, Geometry: square(0, 0)},
 		{Code: "XX0102", Name: "B", ParentCode: "XX01", ParentName: "One", Population: 5, Households: -1, Geometry: square(1, 0)},
 		{Code: "XX02", Name: "Two (given)", Population: 7, Households: 1, Geometry: square(5, 5)},
@@ -96,7 +97,7 @@ func TestImportAdminUnits(t *testing.T) {
 		t.Errorf("other layer has %d units, want 2", n)
 	}
 	// Bad input changes nothing.
-	dup := []data.AdminUnit{units[0], units[0]}
+	dup := []analysis.AdminUnit{units[0], units[0]}
 	if err := s.ImportAdminUnits(ctx, dup, "test layer"); err == nil || !strings.Contains(err.Error(), "duplicate P-code") {
 		t.Errorf("duplicate P-codes: %v", err)
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
-	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/results"
 	"github.com/tasi-gis/tasi/vector/change"
 	"github.com/tasi-gis/tasi/vector/transect"
@@ -46,9 +45,9 @@ func TestMemory(t *testing.T) {
 	}
 	nan := math.NaN()
 	res := &analysis.Result{Zone: zone, Units: []analysis.UnitChange{
-		{Unit: data.AdminUnit{Code: "TL0102", Name: "B", RegionCode: "TL01", RegionName: "Díli", Population: -1, Households: -1, Geometry: square(700000)},
+		{Unit: analysis.AdminUnit{Code: "TL0102", Name: "B", RegionCode: "TL01", RegionName: "Díli", Population: -1, Households: -1, Geometry: square(700000)},
 			Summary: change.Summary{Transects: 1, MeanLRR: -1}},
-		{Unit: data.AdminUnit{Code: "TL0201", Name: "A", RegionCode: "TL02", RegionName: "Baucau", Population: 10, Households: 2, Geometry: square(701000)},
+		{Unit: analysis.AdminUnit{Code: "TL0201", Name: "A", RegionCode: "TL02", RegionName: "Baucau", Population: 10, Households: 2, Geometry: square(701000)},
 			Summary: change.Summary{Transects: 1, MeanLRR: nan}},
 	}}
 	for i, x := range []float64{700500, 701500, 702500} {

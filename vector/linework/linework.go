@@ -16,12 +16,12 @@ package linework
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/planar"
 )
 
 // Merge chains lines whose end points lie within tol metres of each other into longer
@@ -111,27 +111,11 @@ func Check(ml orb.MultiLineString) error {
 	if len(ml) == 0 {
 		return fmt.Errorf("empty geometry")
 	}
-	n := 0
-	for pi, l := range ml {
-		if len(l) < 2 {
-			return fmt.Errorf("part %d has %d vertex, a line needs two", pi, len(l))
-		}
-		length := 0.0
-		for i, p := range l {
-			if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
-				return fmt.Errorf("part %d vertex %d is not a finite coordinate", pi, i)
-			}
-			if i > 0 {
-				length += planar.Distance(l[i-1], p)
-			}
-		}
-		if length == 0 {
-			return fmt.Errorf("part %d has zero length", pi)
-		}
-		n += len(l) - 1
+	if _, problems := Clean(ml); len(problems) > 0 {
+		return errors.New(problems[0].String())
 	}
-	if p, ok := selfCrossing(ml); ok {
-		return fmt.Errorf("line crosses itself near (%.1f, %.1f)", p[0], p[1])
+	if at, n := SelfCrossings(ml, 1); n > 0 {
+		return fmt.Errorf("line crosses itself near (%.1f, %.1f)", at[0][0], at[0][1])
 	}
 	return nil
 }

@@ -18,7 +18,7 @@ func TestCheck(t *testing.T) {
 		{"two disjoint parts", orb.MultiLineString{{{0, 0}, {10, 0}}, {{0, 5}, {10, 5}}}, ""},
 		{"repeated vertex", orb.MultiLineString{{{0, 0}, {5, 0}, {5, 0}, {10, 0}}}, ""},
 		{"empty", orb.MultiLineString{}, "empty geometry"},
-		{"single vertex", orb.MultiLineString{{{1, 1}}}, "needs two"},
+		{"single vertex", orb.MultiLineString{{{1, 1}}}, "single vertex"},
 		{"zero length", orb.MultiLineString{{{1, 1}, {1, 1}}}, "zero length"},
 		{"figure eight", orb.MultiLineString{{{0, 0}, {10, 10}, {10, 0}, {0, 10}}}, "crosses itself near (5.0, 5.0)"},
 		{"loop back onto itself", orb.MultiLineString{{{0, 0}, {10, 0}, {10, 5}, {5, -5}}}, "crosses itself"},

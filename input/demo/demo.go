@@ -49,7 +49,9 @@ type Series struct {
 //
 // The noise mimics satellite-derived shorelines (CoastSat reports 8–10 m RMSE on
 // microtidal beaches): 8 m along-shore-correlated noise over 500 m, a 5 m seasonal swing,
-// 6–15 m stated uncertainty, and 15 % of the coast lost to cloud in a typical scene. The
+// 6–15 m stated uncertainty, and 15 % of the coast lost to cloud in a typical scene.
+// Lines keep the loops that moving the coast makes on tight bends, so that some cross
+// themselves as real contour-traced shorelines do. The
 // coast is moved along normals smoothed over the analysis' default baseline smoothing, so
 // that the default transects measure the rate the field states.
 func TimorLeste(c Config) (*Series, error) {
@@ -84,6 +86,8 @@ func TimorLeste(c Config) (*Series, error) {
 		CloudGap:    0.15,
 		Seasonal:    5,
 		Smoothing:   analysis.DefaultParams().Smoothing,
+		// Contour-traced shorelines loop at river mouths, rocks and surf; so do these.
+		KeepLoops: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo series: %w", err)
@@ -124,7 +128,7 @@ func StraightCoast(rate float64) analysis.Input {
 	unit := project.MultiPolygon(orb.MultiPolygon{{{{699000, 9045000}, {704000, 9045000}, {704000, 9050000}, {699000, 9050000}, {699000, 9045000}}}}, inv)
 	in := analysis.Input{
 		Coast: line(700000, 703000, 0),
-		Units: []data.AdminUnit{{Code: "TL999901", Name: "Test", ParentCode: "TL9999", ParentName: "Posto", RegionCode: "TL99",
+		Units: []analysis.AdminUnit{{Code: "TL999901", Name: "Test", ParentCode: "TL9999", ParentName: "Posto", RegionCode: "TL99",
 			RegionName: "Liquiçá", Population: 500, Households: -1, Geometry: unit}},
 	}
 	for y := 2000; y <= 2004; y++ {
