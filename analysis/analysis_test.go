@@ -2,8 +2,10 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +158,138 @@ func TestRateRecovery(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRateRecoveryPoints measures the realistic shorelines as CoastSeg delivers them, as
+// points (their vertices), by the median of the points near each transect.
+func TestRateRecoveryPoints(t *testing.T) {
+	opt := synthetic.Options{
+		Seed: 7, Start: time.Date(1987, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC),
+		PerYear: 1, NoiseLength: 500, Uncertainty: [2]float64{6, 15}, Noise: 8, CloudGap: 0.15, Seasonal: 5,
+	}
+	s := curvedScene()
+	in := s.input(t, opt)
+	lines := 0
+	for i := range in.Shorelines {
+		sh := &in.Shorelines[i]
+		if i%2 == 1 { // half as points, half as lines: one run measures both
+			for _, l := range sh.Geometry {
+				sh.Points = append(sh.Points, l...)
+			}
+			sh.Geometry = nil
+		} else {
+			lines++
+		}
+	}
+	res, err := Run(context.Background(), in, DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lrr []float64
+	perTransect := map[int]map[int]bool{}
+	for _, x := range res.Intersections {
+		if perTransect[x.Transect] == nil {
+			perTransect[x.Transect] = map[int]bool{}
+		}
+		if perTransect[x.Transect][x.Shoreline] {
+			t.Fatalf("transect %d has two positions of shoreline %d", x.Transect, x.Shoreline)
+		}
+		perTransect[x.Transect][x.Shoreline] = true
+	}
+	pointHits := 0
+	for _, x := range res.Intersections {
+		if len(res.Shorelines[x.Shoreline].Points) > 0 {
+			pointHits++
+		}
+	}
+	for _, tr := range res.Transects {
+		if !math.IsNaN(tr.Stats.LRR) {
+			lrr = append(lrr, math.Abs(tr.Stats.LRR-rateField(tr.BaselinePoint())))
+		}
+	}
+	med, p95 := quantile(lrr, 0.5), quantile(lrr, 0.95)
+	t.Logf("%d transects, %d lines, %d point hits: |LRR − truth| median %.3f, p95 %.3f m/yr", len(lrr), lines, pointHits, med, p95)
+	if len(lrr) < 500 || pointHits < 500*len(in.Shorelines)/2/2 || med > 0.2 || p95 > 0.45 {
+		t.Errorf("%d transects, %d point hits, |LRR − truth| median %.3f p95 %.3f m/yr", len(lrr), pointHits, med, p95)
+	}
+}
+
+// TestSeriesColumns matches series columns to transects by id only.
+func TestSeriesColumns(t *testing.T) {
+	ts := func(ids ...string) []GivenTransect {
+		out := make([]GivenTransect, len(ids))
+		for i, id := range ids {
+			out[i] = GivenTransect{ID: id}
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		columns []string
+		ts      []GivenTransect
+		want    []int
+		err     string
+	}{
+		{"same ids", []string{"NA2", "NA1"}, ts("NA1", "NA2", "NA3"), []int{1, 0, -1}, ""},
+		{"survey profile numbers", []string{"1", "1097"}, ts("PF1", "PF1097"), []int{0, 1}, ""},
+		{"feature ids against 1-based columns", []string{"1", "2", "3", "4", "5"}, ts("0", "1", "2", "3", "4"), nil, `column "5" matches no transect (transect ids: 0, 1, 2, 3, 4)`},
+		{"several unmatched", []string{"a", "b", "NA1"}, ts("NA1"), nil, `columns "a", "b" match no transect`},
+		{"a transect without id", []string{"1"}, ts("1", ""), nil, "transect 2 has no id"},
+		{"ambiguous", []string{"1"}, ts("PF1", "NA1"), nil, `column "1" could be transect PF1 or NA1`},
+		{"two columns, one transect", []string{"PF1", "1"}, ts("PF1"), nil, `columns "PF1" and "1" both match transect PF1`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := seriesColumns(&Series{Source: "s.csv", Transects: tt.columns}, tt.ts)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "s.csv") {
+					t.Errorf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("columns %v, %v, want %v", got, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestUnmeasuredUnit: a unit whose coast no shoreline reached has no statistics and no
+// areas, never zeros that read as "no erosion".
+func TestUnmeasuredUnit(t *testing.T) {
+	zone := utm.Zone{Number: 51, South: true}
+	inv := orb.Projection(zone.Inverse)
+	box := func(x0, x1 float64) orb.MultiPolygon {
+		return project.MultiPolygon(orb.MultiPolygon{{{{x0, 9045000}, {x1, 9045000}, {x1, 9050000}, {x0, 9050000}, {x0, 9045000}}}}, inv)
+	}
+	line := func(x0, x1, y float64) orb.MultiLineString {
+		return project.MultiLineString(orb.MultiLineString{{{x0, 9050000 + y}, {x1, 9050000 + y}}}, inv)
+	}
+	in := Input{
+		Coast: line(700000, 704000, 0),
+		Units: []AdminUnit{
+			{Code: "W", Name: "West", Population: -1, Households: -1, Geometry: box(699000, 702000)},
+			{Code: "E", Name: "East", Population: -1, Households: -1, Geometry: box(702000, 705000)},
+		},
+	}
+	for y := 2000; y <= 2004; y++ {
+		in.Shorelines = append(in.Shorelines, Shoreline{Source: fmt.Sprint(y), Date: time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC),
+			Uncertainty: 10, Geometry: line(699500, 701500, -float64(y-2000))}) // the west only, eroding 1 m/yr
+	}
+	res, err := Run(context.Background(), in, DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Units) != 2 {
+		t.Fatalf("%d units", len(res.Units))
+	}
+	w, e := res.Units[0], res.Units[1]
+	if w.Transects < 25 || math.Abs(w.MeanLRR+1) > 1e-6 || !(w.AreaLost > 0) || w.AreaGained != 0 {
+		t.Errorf("west: %d transects, mean LRR %v, lost %v gained %v", w.Transects, w.MeanLRR, w.AreaLost, w.AreaGained)
+	}
+	if e.Transects != 0 || !math.IsNaN(e.MeanLRR) || !math.IsNaN(e.AreaLost) || !math.IsNaN(e.AreaGained) || !(e.CoastKm > 1.5) {
+		t.Errorf("east (never measured): %d transects, mean LRR %v, lost %v, gained %v, coast %v km; want 0, NaN, NaN, NaN and its coast",
+			e.Transects, e.MeanLRR, e.AreaLost, e.AreaGained, e.CoastKm)
 	}
 }
