@@ -70,6 +70,9 @@ type Params struct {
 	Confidence         float64        // confidence level of LCI and WCI, in (0, 1)
 	DefaultUncertainty float64        // metres, for shorelines and series without one
 	Progress           func(Progress) `json:"-"` // optional, called as long steps advance
+	// MemoryLimit, when positive, makes Run refuse input whose Estimate needs more bytes,
+	// before it starts, rather than be killed for memory half way.
+	MemoryLimit int64 `json:"-"`
 }
 
 // DefaultParams returns the DSAS defaults: 50 m spacing, 2500 m smoothing, the most

@@ -29,6 +29,9 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	if err := checkInput(in); err != nil {
 		return nil, err
 	}
+	if err := checkMemory(in, p); err != nil {
+		return nil, err
+	}
 	var seriesCols []int
 	if in.Series != nil {
 		var err error
@@ -250,7 +253,12 @@ func (res *Result) makeTransects(in Input, p Params, units *polyindex.Index) ([]
 		Seaward:   p.Length / 2,
 		Smoothing: p.Smoothing,
 		Progress:  func(done, total int) { p.report("transects", done, total) },
+		// What memory the estimate leaves is what the crossings on bends may take.
+		MaxCrossings: maxCrossings(in, p),
 	})
+	if errors.Is(err, transect.ErrTooDense) {
+		return nil, fmt.Errorf("%w: resolving them would take more than the %s of memory available; use a larger spacing", err, humanBytes(p.MemoryLimit))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("cast transects: %w", err)
 	}

@@ -26,6 +26,7 @@ type analyzeConfig struct {
 	assumeCRS          string
 	maxGap             string
 	strict             bool
+	maxMemory          string
 	dateField          string
 	dateFormat         string
 	uncertaintyField   string
@@ -64,6 +65,7 @@ func (c *analyzeConfig) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.layer, "layer", "", "the shoreline layer of files with several layers of lines or points (a GeoPackage)")
 	fs.StringVar(&c.assumeCRS, "assume-crs", "", "CRS of inputs that declare none (a Shapefile without .prj, a CSV with WKT), e.g. EPSG:4326")
 	fs.StringVar(&c.maxGap, "max-gap", "auto", "split shoreline lines at straight jumps longer than this many metres; auto: "+fmt.Sprint(input.DefaultMaxGap)+" m for CoastSat/CoastSeg files (with satname or geoaccuracy), off for others; off: never")
+	fs.StringVar(&c.maxMemory, "max-memory", "auto", "refuse, before starting, a run estimated to need more memory than this (e.g. 8GB); auto: what the machine or container has available")
 	fs.BoolVar(&c.strict, "strict", false, "refuse shorelines that cross themselves instead of measuring them as they are")
 	fs.StringVar(&c.dateField, "date-field", "date", "shoreline attribute holding the date: ISO date or datetime, a year, or MM/DD/YYYY")
 	fs.StringVar(&c.dateFormat, "date-format", "", "date layout for other forms, strftime (%d.%m.%Y) or Go (02.01.2006)")
@@ -102,6 +104,17 @@ func (c *analyzeConfig) params() (analysis.Params, error) {
 	p.Spacing, p.Length, p.Smoothing, p.Band = c.spacing, c.length, c.smoothing, c.band
 	p.Confidence = c.confidence / 100
 	p.DefaultUncertainty = c.defaultUncertainty
+	switch strings.ToLower(strings.TrimSpace(c.maxMemory)) {
+	case "auto", "":
+		p.MemoryLimit = availableMemory()
+	case "off", "none":
+	default:
+		n, err := parseBytes(c.maxMemory)
+		if err != nil {
+			return p, fmt.Errorf("--max-memory: %w", err)
+		}
+		p.MemoryLimit = n
+	}
 	switch c.intersect {
 	case "seaward":
 		p.Mode = transect.Seaward

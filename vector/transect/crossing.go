@@ -1,6 +1,7 @@
 package transect
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -95,8 +96,9 @@ func (d *draft) farFromBase(lo, hi float64) float64 {
 }
 
 // resolveCrossings cuts or drops drafts until no two meet (see Cast) and returns how many
-// of the drafts it kept were cut.
-func resolveCrossings(ds []draft, margin float64, opt CastOptions) (cut int) {
+// of the drafts it kept were cut. It fails with ErrTooDense once more than
+// opt.MaxCrossings pairs meet, before holding them.
+func resolveCrossings(ds []draft, margin float64, opt CastOptions) (cut int, err error) {
 	os, es := make([]orb.Point, len(ds)), make([]orb.Point, len(ds))
 	for i := range ds {
 		os[i], es[i] = ds[i].origin(), ds[i].end()
@@ -106,6 +108,10 @@ func resolveCrossings(ds []draft, margin float64, opt CastOptions) (cut int) {
 	var pairs []crossPair
 	degree := make([]int32, len(ds))
 	for i := range ds {
+		if opt.MaxCrossings > 0 && len(pairs) > opt.MaxCrossings {
+			return 0, fmt.Errorf("%w: more than %d pairs of the %d transects at %g m spacing cross on the bends of the coast (%.0f%% drafted)",
+				ErrTooDense, opt.MaxCrossings, len(ds), opt.Spacing, 100*float64(i)/float64(len(ds)))
+		}
 		g.cover(os[i], es[i], 0, func(k uint64) {
 			for _, j := range g.cell(k) {
 				if int(j) <= i || stamp[j] == int32(i+1) {
@@ -170,5 +176,5 @@ func resolveCrossings(ds []draft, margin float64, opt CastOptions) (cut int) {
 			cut++
 		}
 	}
-	return cut
+	return cut, nil
 }
