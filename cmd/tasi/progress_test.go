@@ -66,7 +66,9 @@ func (w lockedWriter) Write(b []byte) (int, error) {
 func TestProgressLog(t *testing.T) {
 	p, clock, lines := logProgress()
 	stats := func(done, total int) { p.update(analysis.Progress{Step: "statistics", Done: done, Total: total}) }
-	write := func(done int) { p.update(analysis.Progress{Step: "write results.gpkg: intersections", Done: done, Total: 500000}) }
+	write := func(done int) {
+		p.update(analysis.Progress{Step: "write results.gpkg: intersections", Done: done, Total: 500000})
+	}
 
 	stats(0, 1000)
 	for i := 1; i <= 200; i++ { // many reports in no time: no line
