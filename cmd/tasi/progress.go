@@ -41,8 +41,8 @@ type stepProgress struct {
 const (
 	logEvery   = 5 * time.Second        // between two log lines of a step
 	redrawBar  = 100 * time.Millisecond // between two redraws of the bar for one step
-	barWidth   = 30
-	stepColumn = 34 // width of the step name before the bar
+	barWidth   = 20
+	stepColumn = 32 // width of the step name before the bar: lines fit in 80 columns
 )
 
 // newProgress returns the progress reporter for e's stderr.

@@ -154,10 +154,10 @@ func TestProgressBar(t *testing.T) {
 	draws := strings.Split(buf.String(), "\r\033[K")
 	want := []string{
 		"",
-		"statistics                         [······························]   0% 0/1000",
-		"statistics                         [███████████████···············]  50% 501/1000",
-		"statistics                         [██████████████████████████████] 100% 1000/1000",
-		"a step with a name too long for i… [███████·······················]  25% 1/4",
+		"statistics                       [····················]   0% 0/1000",
+		"statistics                       [██████████··········]  50% 501/1000",
+		"statistics                       [████████████████████] 100% 1000/1000",
+		"a step with a name too long for… [█████···············]  25% 1/4",
 		"",
 	}
 	if strings.Join(draws, "\n") != strings.Join(want, "\n") {
