@@ -203,12 +203,16 @@ func (s *Set) Commit() error {
 		return errors.New("commit file set: already committed or aborted")
 	}
 	s.done = true
-	crashed := false
+	ran, crashed := false, false
 	err := s.critical(s.dirs, func() error {
+		ran = true
 		err := s.commitLocked()
 		crashed = errors.Is(err, errCrashed)
 		return err
 	})
+	if !ran { // cleaning up after a dead writer failed
+		s.cleanup()
+	}
 	if crashed {
 		for _, f := range s.locks {
 			f.Close()
@@ -230,16 +234,16 @@ func (s *Set) commitLocked() error {
 	for i, f := range s.files {
 		fi, err := os.Lstat(f.temp)
 		if err != nil {
-			s.cleanupLocked()
+			s.cleanup()
 			return fmt.Errorf("%s: the new file was not written: %w", f.final, err)
 		}
 		if !fi.Mode().IsRegular() {
-			s.cleanupLocked()
+			s.cleanup()
 			return fmt.Errorf("%s: the new file %s is not a regular file", f.final, f.temp)
 		}
 		if old, err := os.Lstat(f.final); err == nil {
 			if old.IsDir() {
-				s.cleanupLocked()
+				s.cleanup()
 				return fmt.Errorf("%s: is a folder", f.final)
 			}
 			entries[i].Existed = true
@@ -247,24 +251,24 @@ func (s *Set) commitLocked() error {
 			// readable only keeps it so).
 			if old.Mode().IsRegular() && old.Mode().Perm() != fi.Mode().Perm() {
 				if err := os.Chmod(f.temp, old.Mode().Perm()); err != nil {
-					s.cleanupLocked()
+					s.cleanup()
 					return fmt.Errorf("%s: %w", f.final, err)
 				}
 			}
 		} else if !errors.Is(err, os.ErrNotExist) {
-			s.cleanupLocked()
+			s.cleanup()
 			return fmt.Errorf("%s: %w", f.final, err)
 		}
 		entries[i].Final = f.final
 		if err := syncFile(f.temp); err != nil {
-			s.cleanupLocked()
+			s.cleanup()
 			return fmt.Errorf("%s: sync new file: %w", f.final, err)
 		}
 	}
 	j := journal{ID: s.id, Direction: forward, Files: entries}
 	for i, d := range s.dirs {
 		if err := writeJournal(d, j); err != nil {
-			s.cleanupLocked()
+			s.cleanup()
 			return err
 		}
 		if s.crash(fmt.Sprintf("journal %d", i+1)) {
@@ -285,7 +289,7 @@ func (s *Set) commitLocked() error {
 			s.locks = nil
 			return err
 		}
-		s.cleanupLocked()
+		s.cleanup()
 		return fmt.Errorf("%w; every file was put back as it was", err)
 	}
 	// The set is in place: what follows only tidies up, and the next Begin redoes what
@@ -293,7 +297,7 @@ func (s *Set) commitLocked() error {
 	for _, d := range s.dirs {
 		_ = syncDir(d)
 	}
-	s.cleanupLocked()
+	s.cleanup()
 	return nil
 }
 
@@ -309,7 +313,7 @@ func (s *Set) rollBack(j journal) error {
 	}
 	if err := s.back(j); err != nil {
 		return fmt.Errorf("put the old files back: %w (the journals %s are left for the next run to finish)",
-			errors.Join(err, jerr), journalName(s.id))
+			errors.Join(err, jerr), journalName(j.ID))
 	}
 	return nil
 }
@@ -321,20 +325,16 @@ func (s *Set) Abort() error {
 		return nil
 	}
 	s.done = true
-	var err error
-	cerr := s.critical(s.dirs, func() error {
-		err = s.cleanupLocked()
-		return nil
-	})
-	if err = errors.Join(err, cerr); err != nil {
+	if err := s.cleanup(); err != nil {
 		return fmt.Errorf("abort file set: %w", err)
 	}
 	return nil
 }
 
-// cleanupLocked removes every file of this writer, its lock files last, and releases
-// its locks. The caller holds the folder locks.
-func (s *Set) cleanupLocked() error {
+// cleanup removes every file of this writer, its lock files last, and releases its
+// locks. It needs no folder lock: until its lock files go, this writer is known to be
+// alive and no one else touches its files, and once they go there is nothing left.
+func (s *Set) cleanup() error {
 	_, err := removeWriter(s.dirs, s.id)
 	for _, f := range s.locks {
 		f.Close()
