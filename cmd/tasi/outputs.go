@@ -102,7 +102,10 @@ func writeOutputs(ctx context.Context, e *env, c analyzeConfig, res *analysis.Re
 		}
 		if err := o.write(set.Temp(o.path), report); err != nil {
 			bar.done()
-			return interrupted(ctx, fmt.Errorf("write %s: %w", o.path, err))
+			if ctx.Err() != nil { // say where, without the temporary file's name
+				return interrupted(ctx, fmt.Errorf("writing %s: %w", name, ctx.Err()))
+			}
+			return fmt.Errorf("write %s: %w", o.path, err)
 		}
 	}
 	bar.done()
