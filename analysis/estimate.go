@@ -21,10 +21,10 @@ type Workload struct {
 // a transect, 200 B a possible intersection, and the projected copy of each vertex. The
 // figures are rounded up so that the estimate errs on the side of refusing.
 const (
-	baseBytes         = 128 << 20
-	bytesPerTransect  = 1600
-	bytesPerCrossing  = 240
-	bytesPerVertex    = 64
+	baseBytes        = 128 << 20
+	bytesPerTransect = 1600
+	bytesPerCrossing = 240
+	bytesPerVertex   = 64
 	// bytesPerCrossPair is what one pair of crossing draft transects takes while Cast
 	// resolves them (16 bytes, twice over while the slice grows).
 	bytesPerCrossPair = 32

@@ -28,14 +28,53 @@ var AdminChangeHeader = []string{
 	"mean_LRR_unc", "area_lost_m2", "area_gained_m2", "population", "households",
 }
 
+// Option changes how a writer of this package writes.
+type Option func(*options)
+
+type options struct {
+	progress func(analysis.Progress)
+}
+
+// WithProgress makes a writer call fn as it writes rows, with the file's usual name as
+// Step ("transects.csv") and its rows as Done and Total: at the start, at the end and a
+// few hundred times in between at most, on the writer's goroutine.
+func WithProgress(fn func(analysis.Progress)) Option {
+	return func(o *options) { o.progress = fn }
+}
+
+// rowReporter reports the progress of one file.
+type rowReporter struct {
+	fn    func(analysis.Progress)
+	step  string
+	total int
+}
+
+func newRowReporter(step string, total int, opts []Option) rowReporter {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	r := rowReporter{fn: o.progress, step: step, total: total}
+	r.wrote(0)
+	return r
+}
+
+// wrote reports done rows after every 0.5 % of them and the last.
+func (r rowReporter) wrote(done int) {
+	if every := min(max(r.total/200, 1), 1000); r.fn != nil && (done%every == 0 || done == r.total) {
+		r.fn(analysis.Progress{Step: r.step, Done: done, Total: r.total})
+	}
+}
+
 // TransectsCSV writes one row per transect: its id, admin unit, origin in WGS84, azimuth,
 // and every DSAS statistic. Distances are in metres, rates in metres per year.
-func TransectsCSV(w io.Writer, r *analysis.Result) error {
+func TransectsCSV(w io.Writer, r *analysis.Result, opts ...Option) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(TransectHeader); err != nil {
 		return err
 	}
-	for _, t := range r.Transects {
+	progress := newRowReporter("transects.csv", len(r.Transects), opts)
+	for i, t := range r.Transects {
 		ll := r.Zone.Inverse(t.Origin)
 		s := t.Stats
 		pcode := ""
@@ -52,18 +91,20 @@ func TransectsCSV(w io.Writer, r *analysis.Result) error {
 		if err := cw.Write(row); err != nil {
 			return err
 		}
+		progress.wrote(i + 1)
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
 // AdminChangeCSV writes one row per admin unit that has transects.
-func AdminChangeCSV(w io.Writer, r *analysis.Result) error {
+func AdminChangeCSV(w io.Writer, r *analysis.Result, opts ...Option) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(AdminChangeHeader); err != nil {
 		return err
 	}
-	for _, u := range r.Units {
+	progress := newRowReporter("admin_change.csv", len(r.Units), opts)
+	for i, u := range r.Units {
 		row := []string{
 			u.Unit.Code, u.Unit.Name, strconv.Itoa(u.Transects), num(u.CoastKm, 3),
 			num(u.MeanLRR, 3), num(u.MedianLRR, 3), num(u.MinLRR, 3), num(u.MaxLRR, 3),
@@ -75,6 +116,7 @@ func AdminChangeCSV(w io.Writer, r *analysis.Result) error {
 		if err := cw.Write(row); err != nil {
 			return err
 		}
+		progress.wrote(i + 1)
 	}
 	cw.Flush()
 	return cw.Error()

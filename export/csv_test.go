@@ -3,9 +3,12 @@ package export
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -69,19 +72,32 @@ func sample(t *testing.T) *analysis.Result {
 	}
 }
 
+// TestCSVGolden checks the files against goldens, and their progress from no row to
+// every row.
 func TestCSVGolden(t *testing.T) {
 	r := sample(t)
 	for _, tc := range []struct {
 		golden string
-		write  func(*bytes.Buffer) error
+		write  func(io.Writer, *analysis.Result, ...Option) error
+		rows   int
 	}{
-		{"transects.csv", func(b *bytes.Buffer) error { return TransectsCSV(b, r) }},
-		{"admin_change.csv", func(b *bytes.Buffer) error { return AdminChangeCSV(b, r) }},
+		{"transects.csv", TransectsCSV, len(r.Transects)},
+		{"admin_change.csv", AdminChangeCSV, len(r.Units)},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := tc.write(&b); err != nil {
+			var progress []string
+			if err := tc.write(&b, r, WithProgress(func(p analysis.Progress) {
+				progress = append(progress, fmt.Sprintf("%s %d/%d", p.Step, p.Done, p.Total))
+			})); err != nil {
 				t.Fatal(err)
+			}
+			var want []string
+			for i := range tc.rows + 1 {
+				want = append(want, fmt.Sprintf("%s %d/%d", tc.golden, i, tc.rows))
+			}
+			if !slices.Equal(progress, want) {
+				t.Errorf("progress %q, want %q", progress, want)
 			}
 			path := filepath.Join("testdata", tc.golden)
 			if *update {
@@ -89,12 +105,12 @@ func TestCSVGolden(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			want, err := os.ReadFile(path)
+			golden, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatalf("%v (run go test -update to create it)", err)
 			}
-			if !bytes.Equal(b.Bytes(), want) {
-				t.Errorf("%s differs from golden:\n got: %s\nwant: %s", tc.golden, b.Bytes(), want)
+			if !bytes.Equal(b.Bytes(), golden) {
+				t.Errorf("%s differs from golden:\n got: %s\nwant: %s", tc.golden, b.Bytes(), golden)
 			}
 		})
 	}

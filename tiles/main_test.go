@@ -77,7 +77,7 @@ func makeDemo() (*fixture, error) {
 		Version: "test", Started: started, Finished: started.Add(time.Minute),
 		Parameters: map[string]string{"spacing": "50"},
 	}}
-	if err := gpkg.Write(f.path, res, f.prov); err != nil {
+	if err := gpkg.Write(ctx, f.path, res, f.prov); err != nil {
 		return nil, err
 	}
 	if f.read, _, err = gpkg.Read(ctx, f.path, gpkg.WithoutIntersections()); err != nil {

@@ -135,7 +135,7 @@ func runAnalyze(ctx context.Context, e *env, args []string) error {
 	}
 	c.db = databaseURL(c.db) // here, not in parseAnalyzeArgs: the demo stores no run
 	_, err = analyze(ctx, e, c)
-	return err
+	return interrupted(ctx, err)
 }
 
 // parseAnalyzeArgs reads the analyze command line; the demo goes through it too.
@@ -208,7 +208,7 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 		"given_transects", len(in.Transects), "files", len(files), "took", since(step))
 
 	step = time.Now()
-	bar := newProgressBar(e.stderr)
+	bar := newProgress(e)
 	p.Progress = bar.update
 	res, err := analysis.Run(ctx, in, p)
 	bar.done()
@@ -233,7 +233,7 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 		Parameters: c.settings,
 		Inputs:     files,
 	}
-	if err := writeOutputs(c, res, prov, db.writer(ctx, res, prov)); err != nil {
+	if err := writeOutputs(ctx, e, c, res, prov, db.writer(ctx, res, prov)); err != nil {
 		return nil, err
 	}
 	e.log.Info("wrote results", "gpkg", c.out, "csv_dir", c.csvDir, "took", since(step))

@@ -16,6 +16,7 @@ import (
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/ogr"
 	"github.com/tasi-gis/tasi/input/demo"
+	"github.com/tasi-gis/tasi/internal/fileset"
 )
 
 // demoConfig is what `tasi demo` is told.
@@ -75,7 +76,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	res, err := analyze(ctx, e, ac)
 	if err != nil {
-		return err
+		return interrupted(ctx, err)
 	}
 	errs, err := writeTruth(filepath.Join(c.dir, "truth.csv"), res, series)
 	if err != nil {
@@ -146,9 +147,12 @@ func quantile(v []float64, q float64) float64 {
 // writeSyntheticShorelines writes the shorelines in WGS84 with their date and uncertainty,
 // as any user's shoreline file would arrive.
 func writeSyntheticShorelines(path string, ss []analysis.Shoreline) error {
-	tmp := path + ".tmp"
-	os.Remove(tmp)
-	g, err := ogr.CreateGeoPackage(tmp)
+	set, err := fileset.Begin(path)
+	if err != nil {
+		return err
+	}
+	defer set.Abort()
+	g, err := ogr.CreateGeoPackage(set.Temp(path))
 	if err != nil {
 		return err
 	}
@@ -169,5 +173,5 @@ func writeSyntheticShorelines(path string, ss []analysis.Shoreline) error {
 	if err := g.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, path)
+	return set.Commit()
 }

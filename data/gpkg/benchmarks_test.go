@@ -26,7 +26,7 @@ func BenchmarkWriteTimorLeste(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		path := filepath.Join(dir, "run.gpkg")
-		if err := gpkg.Write(path, res, analysis.Provenance{Version: "bench"}); err != nil {
+		if err := gpkg.Write(context.Background(), path, res, analysis.Provenance{Version: "bench"}); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()

@@ -15,6 +15,7 @@
 package gpkg
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 
@@ -27,32 +28,76 @@ import (
 
 // Write writes res and its provenance to a new GeoPackage at path, which must not exist.
 // Callers that replace an earlier file write to a temporary name and rename it.
-func Write(path string, res *analysis.Result, prov analysis.Provenance) (err error) {
-	g, err := ogr.CreateGeoPackage(path)
+//
+// Write checks ctx before each feature and returns its error, wrapped, once it is done:
+// the file is then incomplete and should be removed.
+func Write(ctx context.Context, path string, res *analysis.Result, prov analysis.Provenance, opts ...WriteOption) (err error) {
+	w := &writer{ctx: ctx, path: path, res: res, epsg: res.Zone.EPSG()}
+	for _, o := range opts {
+		o(w)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	w.g, err = ogr.CreateGeoPackage(path)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if cerr := g.Close(); err == nil && cerr != nil {
+		if cerr := w.g.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
 	}()
-	epsg := res.Zone.EPSG()
-	for _, write := range []func(*ogr.GeoPackage, int, *analysis.Result) error{
+	for _, write := range []func(*writer) error{
 		writeShorelines, writeBaseline, writeTransects, writeIntersections, writeAdminChange,
 	} {
-		if err := write(g, epsg, res); err != nil {
+		if err := write(w); err != nil {
 			return err
 		}
 	}
-	return writeRun(g, res, prov)
+	return writeRun(w, prov)
 }
 
-func writeShorelines(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
+// WriteOption changes how Write writes.
+type WriteOption func(*writer)
+
+// WithProgress makes Write call fn as it writes each layer, with the layer's name as Step
+// and its features as Done and Total: at the start and end of the layer and a few
+// hundred times in between at most. fn is called on Write's goroutine.
+func WithProgress(fn func(analysis.Progress)) WriteOption {
+	return func(w *writer) { w.progress = fn }
+}
+
+// writer is one Write under way.
+type writer struct {
+	ctx      context.Context
+	path     string
+	g        *ogr.GeoPackage
+	res      *analysis.Result
+	epsg     int
+	progress func(analysis.Progress)
+}
+
+// wrote is called with done = 0 before a layer's first feature and after each feature.
+// It returns the context's error, if any, and reports progress after every 0.5 % of the
+// layer's features (every feature of a small layer of large shorelines, every thousandth
+// of the half million intersections of a whole country).
+func (w *writer) wrote(layer string, done, total int) error {
+	if err := w.ctx.Err(); err != nil {
+		return fmt.Errorf("write %s: layer %s: %w", w.path, layer, err)
+	}
+	if every := min(max(total/200, 1), 1000); w.progress != nil && (done%every == 0 || done == total) {
+		w.progress(analysis.Progress{Step: layer, Done: done, Total: total})
+	}
+	return nil
+}
+
+func writeShorelines(wr *writer) error {
+	res := wr.res
 	if len(res.Shorelines) == 0 {
 		return nil
 	}
-	w, err := g.CreateLayer("shorelines", epsg, ogr.MultiLineString, []ogr.FieldDef{
+	w, err := wr.g.CreateLayer("shorelines", wr.epsg, ogr.MultiLineString, []ogr.FieldDef{
 		{Name: "shoreline_id", Type: ogr.Integer},
 		{Name: "date", Type: ogr.DateTime},
 		{Name: "uncertainty_m", Type: ogr.Real},
@@ -61,28 +106,41 @@ func writeShorelines(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
 	if err != nil {
 		return fmt.Errorf("layer shorelines: %w", err)
 	}
+	if err := wr.wrote("shorelines", 0, len(res.Shorelines)); err != nil {
+		return err
+	}
 	for i, s := range res.Shorelines {
 		if err := w.Write(s.Geometry, int64(i+1), s.Date, s.Uncertainty, s.Source); err != nil {
 			return fmt.Errorf("layer shorelines: %w", err)
+		}
+		if err := wr.wrote("shorelines", i+1, len(res.Shorelines)); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func writeBaseline(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
+func writeBaseline(wr *writer) error {
+	res := wr.res
 	if len(res.Baseline) == 0 {
 		return nil
 	}
-	w, err := g.CreateLayer("baseline", epsg, ogr.LineString, []ogr.FieldDef{
+	w, err := wr.g.CreateLayer("baseline", wr.epsg, ogr.LineString, []ogr.FieldDef{
 		{Name: "part", Type: ogr.Integer},
 		{Name: "length_m", Type: ogr.Real},
 	})
 	if err != nil {
 		return fmt.Errorf("layer baseline: %w", err)
 	}
+	if err := wr.wrote("baseline", 0, len(res.Baseline)); err != nil {
+		return err
+	}
 	for i, l := range res.Baseline {
 		if err := w.Write(l, int64(i), planar.Length(l)); err != nil {
 			return fmt.Errorf("layer baseline: %w", err)
+		}
+		if err := wr.wrote("baseline", i+1, len(res.Baseline)); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -115,12 +173,16 @@ var transectFields = []ogr.FieldDef{
 	{Name: "WCI", Type: ogr.Real},
 }
 
-func writeTransects(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
-	w, err := g.CreateLayer("transects", epsg, ogr.LineString, transectFields)
+func writeTransects(wr *writer) error {
+	res := wr.res
+	w, err := wr.g.CreateLayer("transects", wr.epsg, ogr.LineString, transectFields)
 	if err != nil {
 		return fmt.Errorf("layer transects: %w", err)
 	}
-	for _, t := range res.Transects {
+	if err := wr.wrote("transects", 0, len(res.Transects)); err != nil {
+		return err
+	}
+	for i, t := range res.Transects {
 		s := t.Stats
 		var pcode any
 		if t.Unit >= 0 {
@@ -136,6 +198,9 @@ func writeTransects(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
 		); err != nil {
 			return fmt.Errorf("layer transects: transect %s: %w", t.Label, err)
 		}
+		if err := wr.wrote("transects", i+1, len(res.Transects)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -147,8 +212,9 @@ func optTime(n int, t any) any {
 	return t
 }
 
-func writeIntersections(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
-	w, err := g.CreateLayer("intersections", epsg, ogr.Point, []ogr.FieldDef{
+func writeIntersections(wr *writer) error {
+	res := wr.res
+	w, err := wr.g.CreateLayer("intersections", wr.epsg, ogr.Point, []ogr.FieldDef{
 		{Name: "transect_id", Type: ogr.String},
 		{Name: "shoreline_id", Type: ogr.Integer},
 		{Name: "date", Type: ogr.DateTime},
@@ -157,19 +223,26 @@ func writeIntersections(g *ogr.GeoPackage, epsg int, res *analysis.Result) error
 	if err != nil {
 		return fmt.Errorf("layer intersections: %w", err)
 	}
-	for _, x := range res.Intersections {
+	if err := wr.wrote("intersections", 0, len(res.Intersections)); err != nil {
+		return err
+	}
+	for i, x := range res.Intersections {
 		if err := w.Write(x.Point, res.Transects[x.Transect].Label, int64(x.Shoreline+1), x.Date, x.Distance); err != nil {
 			return fmt.Errorf("layer intersections: %w", err)
+		}
+		if err := wr.wrote("intersections", i+1, len(res.Intersections)); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func writeAdminChange(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
+func writeAdminChange(wr *writer) error {
+	res := wr.res
 	if len(res.Units) == 0 {
 		return nil
 	}
-	w, err := g.CreateLayer("admin_change", epsg, ogr.MultiPolygon, []ogr.FieldDef{
+	w, err := wr.g.CreateLayer("admin_change", wr.epsg, ogr.MultiPolygon, []ogr.FieldDef{
 		{Name: "pcode", Type: ogr.String},
 		{Name: "name", Type: ogr.String},
 		{Name: "parent_pcode", Type: ogr.String},
@@ -198,7 +271,10 @@ func writeAdminChange(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
 	if err != nil {
 		return fmt.Errorf("layer admin_change: %w", err)
 	}
-	for _, u := range res.Units {
+	if err := wr.wrote("admin_change", 0, len(res.Units)); err != nil {
+		return err
+	}
+	for i, u := range res.Units {
 		a := u.Unit
 		if err := w.Write(a.Geometry, a.Code, a.Name, data.NullString(a.ParentCode), data.NullString(a.ParentName), data.NullString(a.RegionCode), data.NullString(a.RegionName),
 			int64(u.Transects), u.CoastKm, u.MeanLRR, u.MedianLRR, u.MinLRR, u.MaxLRR, u.MeanEPR, u.MeanNSM,
@@ -207,11 +283,15 @@ func writeAdminChange(g *ogr.GeoPackage, epsg int, res *analysis.Result) error {
 		); err != nil {
 			return fmt.Errorf("layer admin_change: unit %s: %w", a.Code, err)
 		}
+		if err := wr.wrote("admin_change", i+1, len(res.Units)); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func writeRun(g *ogr.GeoPackage, res *analysis.Result, prov analysis.Provenance) error {
+func writeRun(wr *writer, prov analysis.Provenance) error {
+	res := wr.res
 	params, err := json.Marshal(prov.Parameters)
 	if err != nil {
 		return fmt.Errorf("layer runs: %w", err)
@@ -220,7 +300,7 @@ func writeRun(g *ogr.GeoPackage, res *analysis.Result, prov analysis.Provenance)
 	if err != nil {
 		return fmt.Errorf("layer runs: %w", err)
 	}
-	w, err := g.CreateLayer("runs", 0, ogr.None, []ogr.FieldDef{
+	w, err := wr.g.CreateLayer("runs", 0, ogr.None, []ogr.FieldDef{
 		{Name: "tasi_version", Type: ogr.String},
 		{Name: "started", Type: ogr.DateTime},
 		{Name: "finished", Type: ogr.DateTime},

@@ -2,7 +2,9 @@ package gpkg
 
 import (
 	"context"
+	"errors"
 	"math"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -33,10 +35,10 @@ func TestWriteReadBack(t *testing.T) {
 		Parameters: map[string]string{"spacing": "50"},
 		Inputs:     []analysis.InputFile{{Role: "shorelines", Path: "s.geojson", SHA256: "abc"}},
 	}
-	if err := Write(path, res, prov); err != nil {
+	if err := Write(context.Background(), path, res, prov); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(path, res, prov); err == nil {
+	if err := Write(context.Background(), path, res, prov); err == nil {
 		t.Errorf("Write over an existing file succeeded, want an error")
 	}
 	layers, err := ogr.Read(context.Background(), path, ogr.ReadOptions{})
@@ -99,5 +101,77 @@ func TestWriteReadBack(t *testing.T) {
 				t.Errorf("ogrinfo does not list layer %s:\n%s", name, out)
 			}
 		}
+	}
+}
+
+// TestWriteProgress checks that Write reports each layer from 0 to all its features, in
+// order and never backwards.
+func TestWriteProgress(t *testing.T) {
+	res := straightRun(t)
+	var got []analysis.Progress
+	path := filepath.Join(t.TempDir(), "results.gpkg")
+	if err := Write(context.Background(), path, res, analysis.Provenance{}, WithProgress(func(p analysis.Progress) {
+		got = append(got, p)
+	})); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		layer string
+		total int
+	}{
+		{"shorelines", 5}, {"baseline", 1}, {"transects", len(res.Transects)},
+		{"intersections", len(res.Intersections)}, {"admin_change", 1},
+	}
+	var layers []string
+	for i, p := range got {
+		if i == 0 || p.Step != got[i-1].Step {
+			layers = append(layers, p.Step)
+			if p.Done != 0 {
+				t.Errorf("layer %s starts at %d", p.Step, p.Done)
+			}
+		} else if p.Done < got[i-1].Done || p.Total != got[i-1].Total {
+			t.Errorf("layer %s goes from %d/%d to %d/%d", p.Step, got[i-1].Done, got[i-1].Total, p.Done, p.Total)
+		}
+		if i == len(got)-1 || got[i+1].Step != p.Step {
+			w := want[len(layers)-1]
+			if p.Step != w.layer || p.Done != w.total || p.Total != w.total {
+				t.Errorf("layer %s ends at %d/%d, want %s at %d/%d", p.Step, p.Done, p.Total, w.layer, w.total, w.total)
+			}
+		}
+	}
+	if len(layers) != len(want) {
+		t.Errorf("progress of layers %v, want %v", layers, want)
+	}
+}
+
+// TestWriteCancelled cancels Write part-way through a layer and before it starts: it
+// must stop at once and return the context's error.
+func TestWriteCancelled(t *testing.T) {
+	res := straightRun(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var last analysis.Progress
+	path := filepath.Join(t.TempDir(), "results.gpkg")
+	err := Write(ctx, path, res, analysis.Provenance{}, WithProgress(func(p analysis.Progress) {
+		if last.Step == "transects" && last.Done == 10 {
+			t.Errorf("progress %+v after the cancel", p)
+		}
+		last = p
+		if p.Step == "transects" && p.Done == 10 {
+			cancel()
+		}
+	}))
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "transects") {
+		t.Errorf("Write = %v, want it cancelled in layer transects", err)
+	}
+	if last.Step != "transects" || last.Done != 10 {
+		t.Errorf("last progress %+v, want transects at 10", last)
+	}
+
+	path = filepath.Join(t.TempDir(), "never.gpkg")
+	if err := Write(ctx, path, res, analysis.Provenance{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Write with a cancelled context = %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Write with a cancelled context created %s (%v)", path, err)
 	}
 }

@@ -38,7 +38,7 @@ func TestReadRoundTrip(t *testing.T) {
 		Parameters: map[string]string{"spacing": "50"},
 		Inputs:     []analysis.InputFile{{Role: "shorelines", Path: "s.geojson", SHA256: "abc"}},
 	}
-	if err := Write(path, res, prov); err != nil {
+	if err := Write(context.Background(), path, res, prov); err != nil {
 		t.Fatal(err)
 	}
 	got, gotProv, err := Read(context.Background(), path)
