@@ -401,3 +401,25 @@ func TestAnalyzeShapefileWithoutCRS(t *testing.T) {
 		t.Fatalf("error %v, want one naming shorelines.shp and its missing CRS", err)
 	}
 }
+
+// TestAnalyzeMaxMemory: a run estimated to need more memory than there is is refused
+// before it starts, with the figures and a spacing that fits; earlier outputs stay.
+func TestAnalyzeMaxMemory(t *testing.T) {
+	dir := t.TempDir()
+	c := newStraightCoast()
+	c.write(t, dir)
+	_, err := runCLI(t, "analyze", "--shorelines", filepath.Join(dir, "shorelines.geojson"),
+		"--coast", filepath.Join(dir, "coast.geojson"), "--land", filepath.Join(dir, "land.geojson"),
+		"--spacing", "0.05", "--max-memory", "200MB", "--csv-dir", filepath.Join(dir, "csv"))
+	if err == nil || !strings.Contains(err.Error(), "at 0.05 m spacing over 6.0 km of coast") ||
+		!strings.Contains(err.Error(), "more than the 200 MB available") || !strings.Contains(err.Error(), "spacing of") {
+		t.Errorf("error %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "csv")); err == nil {
+		t.Error("a refused run made its output folder")
+	}
+	if _, err := runCLI(t, "analyze", "--shorelines", filepath.Join(dir, "shorelines.geojson"), "--max-memory", "lots",
+		"--land", filepath.Join(dir, "land.geojson"), "--csv-dir", filepath.Join(dir, "csv")); err == nil || !strings.Contains(err.Error(), `"lots" is not a size`) {
+		t.Errorf("--max-memory lots: %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package transect
 
 import (
+	"errors"
 	"math"
 	"reflect"
 	"strings"
@@ -380,5 +381,31 @@ func TestCastWorkers(t *testing.T) {
 	}
 	if _, err := Cast(base, land, CastOptions{Spacing: 10, Seaward: 150, Workers: -1}); err == nil {
 		t.Error("workers -1: no error")
+	}
+}
+
+// TestCastTooDense: in the bay, transects converge on its centre and cross in pairs that
+// grow with the square of their density; MaxCrossings stops Cast before it holds them.
+func TestCastTooDense(t *testing.T) {
+	base, land := bay(150)
+	opt := CastOptions{Spacing: 1, Landward: 200, Seaward: 300}
+	_, st, err := cast(base, land, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d transects laid at 1 m, %d cut at crossings", st.laid, st.crossCut)
+	opt.MaxCrossings = 1000
+	_, err = Cast(base, land, opt)
+	if !errors.Is(err, ErrTooDense) || !strings.Contains(err.Error(), "more than 1000 pairs") || !strings.Contains(err.Error(), "at 1 m spacing") {
+		t.Errorf("error %v, want ErrTooDense naming the bound and the spacing", err)
+	}
+	// At the usual spacing the same bound is far from reached.
+	opt.Spacing = 25
+	if _, err := Cast(base, land, opt); err != nil {
+		t.Errorf("25 m spacing with the bound: %v", err)
+	}
+	opt.MaxCrossings = -1
+	if _, err := Cast(base, land, opt); err == nil {
+		t.Error("a negative bound was accepted")
 	}
 }
