@@ -1,7 +1,8 @@
 // Package gpkg is tasi's embedded store: one analysis run written to a GeoPackage that
 // opens in QGIS and ogrinfo, with the layers
 //
-//	shorelines     dated shoreline lines (UTM)
+//	shorelines     dated shoreline lines (UTM), with their uncertainty, satellite and source
+//	shoreline_points  dated point shorelines (CoastSeg's), numbered with the lines
 //	baseline       the reference coast transects were cast from (UTM)
 //	transects      transect lines with every DSAS statistic (UTM)
 //	intersections  shoreline positions: transect id, date, distance (UTM points; no
@@ -92,26 +93,40 @@ func (w *writer) wrote(layer string, done, total int) error {
 	return nil
 }
 
+// writeShorelines writes line shorelines to the layer shorelines and point shorelines
+// (CoastSeg's) to shoreline_points: a GeoPackage layer has one geometry type, and GIS
+// software other than QGIS reads mixed layers poorly. shoreline_id numbers them together,
+// in the run's order.
 func writeShorelines(wr *writer) error {
 	res := wr.res
 	if len(res.Shorelines) == 0 {
 		return nil
 	}
-	w, err := wr.g.CreateLayer("shorelines", wr.epsg, ogr.MultiLineString, []ogr.FieldDef{
+	fields := []ogr.FieldDef{
 		{Name: "shoreline_id", Type: ogr.Integer},
 		{Name: "date", Type: ogr.DateTime},
 		{Name: "uncertainty_m", Type: ogr.Real},
+		{Name: "satname", Type: ogr.String},
 		{Name: "source", Type: ogr.String},
-	})
-	if err != nil {
-		return fmt.Errorf("layer shorelines: %w", err)
 	}
+	var lines, points *ogr.LayerWriter
 	if err := wr.wrote("shorelines", 0, len(res.Shorelines)); err != nil {
 		return err
 	}
 	for i, s := range res.Shorelines {
-		if err := w.Write(s.Geometry, int64(i+1), s.Date, s.Uncertainty, s.Source); err != nil {
-			return fmt.Errorf("layer shorelines: %w", err)
+		name, w, g := "shorelines", &lines, orb.Geometry(s.Geometry)
+		kind := ogr.MultiLineString
+		if len(s.Points) > 0 {
+			name, w, g, kind = "shoreline_points", &points, s.Points, ogr.MultiPoint
+		}
+		if *w == nil {
+			var err error
+			if *w, err = wr.g.CreateLayer(name, wr.epsg, kind, fields); err != nil {
+				return fmt.Errorf("layer %s: %w", name, err)
+			}
+		}
+		if err := (*w).Write(g, int64(i+1), s.Date, s.Uncertainty, data.NullString(s.Satellite), s.Source); err != nil {
+			return fmt.Errorf("layer %s: %w", name, err)
 		}
 		if err := wr.wrote("shorelines", i+1, len(res.Shorelines)); err != nil {
 			return err

@@ -61,7 +61,7 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 	}
 	// Layers are read in parallel: GDAL spends most of the time reprojecting feature by
 	// feature, and the intersections alone take seconds.
-	want := []string{"runs", "shorelines", "baseline", "admin_change", "transects"}
+	want := []string{"runs", "shorelines", "shoreline_points", "baseline", "admin_change", "transects"}
 	if !o.noIntersections {
 		want = append(want, "intersections")
 	}
@@ -97,10 +97,8 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 	}
 	res := &analysis.Result{Zone: zone}
 	r := reader{fwd: orb.Projection(zone.Forward)}
-	if l := layers["shorelines"]; l != nil {
-		if res.Shorelines, err = r.shorelines(l); err != nil {
-			return fail("shorelines", err)
-		}
+	if res.Shorelines, err = r.shorelines(layers["shorelines"], layers["shoreline_points"]); err != nil {
+		return fail("shorelines", err)
 	}
 	if l := layers["baseline"]; l != nil {
 		if res.Baseline, err = r.baseline(l); err != nil {
@@ -187,23 +185,43 @@ type reader struct {
 	fwd orb.Projection
 }
 
-func (r reader) shorelines(l *ogr.Layer) ([]analysis.Shoreline, error) {
-	out := make([]analysis.Shoreline, len(l.Features))
-	for i, ft := range l.Features {
+// shorelines reads the line and point shorelines back into one list in shoreline_id
+// order; either layer may be absent.
+func (r reader) shorelines(lines, points *ogr.Layer) ([]analysis.Shoreline, error) {
+	var feats []ogr.Feature
+	for _, l := range []*ogr.Layer{lines, points} {
+		if l != nil {
+			feats = append(feats, l.Features...)
+		}
+	}
+	out := make([]analysis.Shoreline, len(feats))
+	seen := make([]bool, len(feats))
+	for _, ft := range feats {
 		f := fieldReader{fields: ft.Fields}
 		s := analysis.Shoreline{Date: f.time("date"), Uncertainty: f.num("uncertainty_m"), Source: f.str("source")}
-		if id := f.int("shoreline_id"); id != int64(i+1) && f.err == nil {
-			f.err = fmt.Errorf("shoreline_id %d at position %d: the file is not in shoreline order", id, i+1)
+		if v, ok := ft.Fields["satname"].(string); ok {
+			s.Satellite = v
 		}
-		g, err := multiLine(ft.Geometry)
-		if err != nil {
-			f.fail(err)
+		id := f.int("shoreline_id")
+		if f.err == nil && (id < 1 || id > int64(len(out)) || seen[id-1]) {
+			f.err = fmt.Errorf("shoreline_id %d: not one of 1..%d, or repeated", id, len(out))
+		}
+		switch g := ft.Geometry.(type) {
+		case orb.MultiPoint:
+			s.Points = project.MultiPoint(g, r.fwd)
+		case orb.Point:
+			s.Points = project.MultiPoint(orb.MultiPoint{g}, r.fwd)
+		default:
+			ml, err := multiLine(ft.Geometry)
+			if err != nil {
+				f.fail(err)
+			}
+			s.Geometry = project.MultiLineString(ml, r.fwd)
 		}
 		if f.err != nil {
 			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
 		}
-		s.Geometry = project.MultiLineString(g, r.fwd)
-		out[i] = s
+		out[id-1], seen[id-1] = s, true
 	}
 	return out, nil
 }

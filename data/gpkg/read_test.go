@@ -32,6 +32,10 @@ func TestReadRoundTrip(t *testing.T) {
 	// A unit with a parent but no region: the absent region must come back empty.
 	res.Units[0].Unit.ParentCode, res.Units[0].Unit.ParentName = "TL9999", "Posto"
 	res.Units[0].Unit.RegionCode, res.Units[0].Unit.RegionName = "", ""
+	// A point shoreline (CoastSeg) among the lines, and a satellite name, come back in place.
+	res.Shorelines[2].Points = orb.MultiPoint(res.Shorelines[2].Geometry[0])
+	res.Shorelines[2].Geometry = nil
+	res.Shorelines[1].Satellite = "L8"
 	path := filepath.Join(t.TempDir(), "results.gpkg")
 	prov := analysis.Provenance{
 		Version: "test", Started: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Finished: time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC),
@@ -58,8 +62,18 @@ func TestReadRoundTrip(t *testing.T) {
 	}
 	for i, s := range got.Shorelines {
 		w := res.Shorelines[i]
-		if !s.Date.Equal(w.Date) || s.Uncertainty != w.Uncertainty || s.Source != w.Source || len(s.Geometry) != len(w.Geometry) {
-			t.Errorf("shoreline %d: %v %v %q, want %v %v %q", i, s.Date, s.Uncertainty, s.Source, w.Date, w.Uncertainty, w.Source)
+		if !s.Date.Equal(w.Date) || s.Uncertainty != w.Uncertainty || s.Source != w.Source || s.Satellite != w.Satellite ||
+			len(s.Geometry) != len(w.Geometry) || len(s.Points) != len(w.Points) {
+			t.Errorf("shoreline %d: %v %v %q %q %d lines %d points, want %v %v %q %q %d %d", i, s.Date, s.Uncertainty, s.Source, s.Satellite,
+				len(s.Geometry), len(s.Points), w.Date, w.Uncertainty, w.Source, w.Satellite, len(w.Geometry), len(w.Points))
+			continue
+		}
+		for j := range s.Points {
+			if !near(s.Points[j], w.Points[j], tol) {
+				t.Errorf("shoreline %d point %d at %v, want %v", i, j, s.Points[j], w.Points[j])
+			}
+		}
+		if len(s.Geometry) == 0 {
 			continue
 		}
 		for j := range s.Geometry[0] {

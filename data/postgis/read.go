@@ -135,18 +135,22 @@ func readFromRun[T any](ctx context.Context, s *Store, id int64, read func(conte
 }
 
 func readShorelines(ctx context.Context, tx pgx.Tx, id int64) ([]analysis.Shoreline, error) {
-	rows, err := tx.Query(ctx, `SELECT date, uncertainty_m, source, ST_AsBinary(geom)
+	rows, err := tx.Query(ctx, `SELECT date, uncertainty_m, source, coalesce(satname, ''), ST_AsBinary(geom), ST_AsBinary(points)
 		FROM shorelines WHERE run_id = $1 ORDER BY shoreline`, id)
 	if err != nil {
 		return nil, fmt.Errorf("shorelines: %w", err)
 	}
 	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (analysis.Shoreline, error) {
 		var s analysis.Shoreline
-		var g []byte
-		if err := row.Scan(&s.Date, &s.Uncertainty, &s.Source, &g); err != nil {
+		var g, pts []byte
+		if err := row.Scan(&s.Date, &s.Uncertainty, &s.Source, &s.Satellite, &g, &pts); err != nil {
 			return s, err
 		}
 		s.Date = s.Date.UTC()
+		if pts != nil {
+			s.Points, err = decode[orb.MultiPoint](pts)
+			return s, err
+		}
 		s.Geometry, err = decode[orb.MultiLineString](g)
 		return s, err
 	})

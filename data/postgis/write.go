@@ -167,12 +167,25 @@ func loadRun(ctx context.Context, conn *pgx.Conn, id int64, res *analysis.Result
 }
 
 func loadShorelines(ctx context.Context, tx pgx.Tx, id int64, srid int, res *analysis.Result) error {
-	_, err := copyRows(ctx, tx, "shorelines", []string{"run_id", "shoreline", "date", "uncertainty_m", "source", "geom"}, len(res.Shorelines),
+	_, err := copyRows(ctx, tx, "shorelines", []string{"run_id", "shoreline", "date", "uncertainty_m", "source", "satname", "geom", "points"}, len(res.Shorelines),
 		func(i int, row []any) error {
 			s := res.Shorelines[i]
-			g, err := encode(s.Geometry, srid)
-			row[0], row[1], row[2], row[3], row[4], row[5] = id, i+1, s.Date, s.Uncertainty, s.Source, g
-			return err
+			lines := s.Geometry
+			if lines == nil {
+				lines = orb.MultiLineString{} // a point shoreline: an empty line, its points beside it
+			}
+			g, err := encode(lines, srid)
+			if err != nil {
+				return err
+			}
+			var pts any
+			if len(s.Points) > 0 {
+				if pts, err = encode(s.Points, srid); err != nil {
+					return err
+				}
+			}
+			row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7] = id, i+1, s.Date, s.Uncertainty, s.Source, data.NullString(s.Satellite), g, pts
+			return nil
 		})
 	return err
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/internal/pgtest"
@@ -83,6 +84,10 @@ func TestWriteRunRoundTrip(t *testing.T) {
 		}
 	}
 	res.Intersections = xs
+	// A point shoreline (CoastSeg) and a satellite name come back as they went.
+	res.Shorelines[2].Points = orb.MultiPoint(res.Shorelines[2].Geometry[0])
+	res.Shorelines[2].Geometry = nil
+	res.Shorelines[1].Satellite = "S2"
 	prov := provenance()
 
 	id, err := s.WriteRun(ctx, res, prov)
