@@ -34,6 +34,8 @@ func writeGeoJSON(t *testing.T, path string, fs []feature) {
 		switch x := f.geom.(type) {
 		case orb.Point:
 			g = map[string]any{"type": "Point", "coordinates": x}
+		case orb.MultiPoint:
+			g = map[string]any{"type": "MultiPoint", "coordinates": x}
 		case orb.LineString:
 			g = map[string]any{"type": "LineString", "coordinates": x}
 		case orb.MultiLineString:
