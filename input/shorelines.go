@@ -1,14 +1,19 @@
 package input
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -145,9 +150,10 @@ func (l *loader) readShorelineFile(ctx context.Context, src sourceFile, seen map
 			maxGap = DefaultMaxGap
 		}
 	}
+	var notes []Note // this file's, put in feature order at the end
 	fileNote := func(n Note) {
 		n.File, n.Layer = path, layerName
-		l.report.add(n)
+		notes = append(notes, n)
 	}
 	defaulted := make(map[string]int) // unusable uncertainty value → features
 
@@ -191,25 +197,47 @@ func (l *loader) readShorelineFile(ctx context.Context, src sourceFile, seen map
 		if v, ok := f.Fields[satField]; ok && satField != "" {
 			ft.sat = strings.TrimSpace(fmt.Sprint(v))
 		}
-		if ft.points != nil {
-			if !l.cleanPoints(&ft, fileNote) {
-				continue
-			}
-		} else {
-			usable, err := l.cleanLines(&ft, maxGap, fileNote)
-			if err != nil {
-				return nil, fmt.Errorf("read shorelines %s: %w", where(f.FID), err)
-			}
-			if !usable {
-				continue
-			}
-		}
 		out = append(out, ft)
 	}
-	for v, n := range defaulted {
+	// Cleaning whole-coast lines (the crossing sweep above all) is most of the reading:
+	// spread it over the cores, one feature per task, and keep the notes in file order.
+	type cleaned struct {
+		usable bool
+		notes  []Note
+		err    error
+	}
+	results := make([]cleaned, len(out))
+	forEach(len(out), func(i int) {
+		ft := &out[i]
+		r := &results[i]
+		note := func(n Note) { r.notes = append(r.notes, n) }
+		if ft.points != nil {
+			r.usable = l.cleanPoints(ft, note)
+		} else if r.usable, r.err = l.cleanLines(ft, maxGap, note); r.err != nil {
+			r.err = fmt.Errorf("read shorelines %s: %w", where(ft.fid), r.err)
+		}
+	})
+	kept := out[:0]
+	for i, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		for _, n := range r.notes {
+			fileNote(n)
+		}
+		if r.usable {
+			kept = append(kept, out[i])
+		}
+	}
+	out = kept
+	slices.SortStableFunc(notes, func(a, b Note) int { return cmp.Compare(a.Feature, b.Feature) })
+	values := slices.Sorted(maps.Keys(defaulted))
+	for _, v := range values {
+		n := defaulted[v]
 		fileNote(Note{Kind: DefaultUncertainty, Feature: -1, Field: uncField, Count: n,
 			Message: fmt.Sprintf("%d features hold %q, not a number of metres: the default uncertainty of %g m is used", n, v, l.c.DefaultUncertainty)})
 	}
+	l.report.Notes = append(l.report.Notes, notes...)
 	return out, nil
 }
 
@@ -528,4 +556,20 @@ func fieldSet(names []string) fieldNames {
 func (f fieldNames) get(name string) (string, bool) {
 	n, ok := f[strings.ToLower(name)]
 	return n, ok
+}
+
+// forEach calls fn(0) … fn(n-1) on all cores.
+func forEach(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
