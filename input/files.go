@@ -19,6 +19,8 @@ type sourceFile struct {
 	// explicit is true for a file named on its own, false for one found in a folder: a
 	// named file that cannot be read is an error, a folder's is skipped with a note.
 	explicit bool
+	// index and of place it among the files read, for progress.
+	index, of int
 }
 
 // sidecars are the extensions of the files that travel with a Shapefile or a GeoPackage
@@ -35,7 +37,7 @@ func (l *loader) expand(args []string) ([]sourceFile, error) {
 	var out []sourceFile
 	for _, a := range args {
 		if ogr.IsVirtual(a) {
-			out = append(out, sourceFile{a, true})
+			out = append(out, sourceFile{path: a, explicit: true})
 			continue
 		}
 		st, err := os.Stat(a)
@@ -49,7 +51,7 @@ func (l *loader) expand(args []string) ([]sourceFile, error) {
 			if err := l.checkNotOutput(a, "shorelines"); err != nil {
 				return nil, err
 			}
-			out = append(out, sourceFile{a, true})
+			out = append(out, sourceFile{path: a, explicit: true})
 			continue
 		}
 		entries, err := os.ReadDir(a)
@@ -84,7 +86,7 @@ func (l *loader) expand(args []string) ([]sourceFile, error) {
 					skip(fmt.Sprintf("an output of this analysis (%s)", o))
 					continue
 				}
-				out = append(out, sourceFile{p, false})
+				out = append(out, sourceFile{path: p})
 				n++
 			}
 		}

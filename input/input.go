@@ -82,6 +82,9 @@ type Config struct {
 	Now time.Time
 	// Bundled returns the bundled reference data; nil means data.TimorLeste.
 	Bundled func() (*data.Reference, error)
+	// Progress, when set, is told how reading each shoreline file advances (step "read"
+	// and the file's name, features done and in all).
+	Progress func(analysis.Progress)
 }
 
 // Load reads every input c names into an analysis.Input in WGS84, with a report of what

@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 	"github.com/paulmach/orb/geo"
+	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/ogr"
 )
 
@@ -451,5 +452,30 @@ func TestLoadAssumeCRS(t *testing.T) {
 	c.AssumeCRS = "EPSG:4326"
 	if _, got := load(t, c); strings.Join(got, " ") != "2000-01-01:1 2010-01-01:1" {
 		t.Errorf("assumed EPSG:4326: %v", got)
+	}
+}
+
+// TestLoadProgress: reading shorelines reports one step that only goes forward and ends
+// complete, across files.
+func TestLoadProgress(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 3 {
+		writeFeatures(t, filepath.Join(dir, fmt.Sprintf("%d.geojson", i)),
+			dated(fmt.Sprintf("%d-01-01", 2000+2*i), coastLine(float64(i))), dated(fmt.Sprintf("%d-06-01", 2000+2*i), coastLine(float64(i)+0.5)))
+	}
+	c := baseConfig(dir)
+	var reports []analysis.Progress
+	c.Progress = func(p analysis.Progress) { reports = append(reports, p) }
+	load(t, c)
+	if len(reports) < 3 {
+		t.Fatalf("%d progress reports", len(reports))
+	}
+	for i, p := range reports {
+		if p.Step != "read shorelines" || p.Total != 3000 || i > 0 && p.Done < reports[i-1].Done {
+			t.Fatalf("report %d: %+v after %+v", i, p, reports[max(i-1, 0)])
+		}
+	}
+	if last := reports[len(reports)-1]; last.Done != last.Total {
+		t.Errorf("last report %+v, want done == total", last)
 	}
 }

@@ -50,7 +50,8 @@ func (l *loader) readShorelines(ctx context.Context) ([]analysis.Shoreline, erro
 	}
 	seen := make(map[string]string) // SHA-256 → the file first read with it
 	var feats []feature
-	for _, f := range files {
+	for i, f := range files {
+		f.index, f.of = i, len(files)
 		fs, err := l.readShorelineFile(ctx, f, seen)
 		if err != nil {
 			return nil, err
@@ -110,7 +111,17 @@ func (l *loader) readShorelineFile(ctx context.Context, src sourceFile, seen map
 	}
 	seen[sum] = path
 
-	ls, err := ogr.Read(ctx, path, ogr.ReadOptions{Layer: layer.Name, AssumeSRS: l.c.AssumeCRS, KeepNonFinite: true})
+	opt := ogr.ReadOptions{Layer: layer.Name, AssumeSRS: l.c.AssumeCRS, KeepNonFinite: true}
+	if l.c.Progress != nil {
+		// One step for all files, a thousand ticks each, spread over each file's features.
+		base, files := 1000*src.index, 1000*src.of
+		opt.Progress = func(done, total int) {
+			if total > 0 {
+				l.c.Progress(analysis.Progress{Step: "read shorelines", Done: base + 1000*done/total, Total: files})
+			}
+		}
+	}
+	ls, err := ogr.Read(ctx, path, opt)
 	if err != nil {
 		return nil, fmt.Errorf("read shorelines: %w", err)
 	}

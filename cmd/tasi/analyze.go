@@ -194,6 +194,9 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 	if err != nil {
 		return nil, err
 	}
+	bar := newProgress(e)
+	defer bar.done()
+	ic.Progress = bar.update
 	in, report, err := input.Load(ctx, ic)
 	if err != nil {
 		if errors.Is(err, ogr.ErrNoCRS) {
@@ -208,7 +211,6 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 		"given_transects", len(in.Transects), "files", len(files), "took", since(step))
 
 	step = time.Now()
-	bar := newProgress(e)
 	p.Progress = bar.update
 	res, err := analysis.Run(ctx, in, p)
 	bar.done()

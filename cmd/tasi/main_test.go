@@ -399,8 +399,14 @@ func TestAnalyzeShapefileWithoutCRS(t *testing.T) {
 	}
 	os.Remove(filepath.Join(dir, "shorelines.prj"))
 	_, err = runCLI(t, "analyze", "--shorelines", shp, "--land", filepath.Join(dir, "land.geojson"), "--csv-dir", filepath.Join(dir, "csv"))
-	if err == nil || !strings.Contains(err.Error(), "shorelines.shp") || !strings.Contains(strings.ToLower(err.Error()), "crs") {
-		t.Fatalf("error %v, want one naming shorelines.shp and its missing CRS", err)
+	if err == nil || !strings.Contains(err.Error(), "shorelines.shp") || !strings.Contains(strings.ToLower(err.Error()), "crs") ||
+		!strings.Contains(err.Error(), "give --assume-crs EPSG:4326") {
+		t.Fatalf("error %v, want one naming shorelines.shp, its missing CRS and --assume-crs", err)
+	}
+	// Told the CRS, the same file reads.
+	if log, err := runCLI(t, "analyze", "--shorelines", shp, "--assume-crs", "EPSG:4326", "--land", filepath.Join(dir, "land.geojson"),
+		"--csv-dir", filepath.Join(dir, "csv")); err != nil {
+		t.Fatalf("with --assume-crs: %v\n%s", err, log)
 	}
 }
 

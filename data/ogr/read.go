@@ -64,6 +64,10 @@ type ReadOptions struct {
 	// a caller that cleans them part by part (a shoreline whose one bad part should not
 	// cost the rest); by default such a feature fails the read.
 	KeepNonFinite bool
+	// Progress, when set, is called with the features read so far and the layer's
+	// feature count (-1 when the driver cannot tell) after every feature, and once more at
+	// the end of each layer: a whole-coast shoreline file holds a few huge features.
+	Progress func(done, total int)
 }
 
 // csvOpenOptions make the CSV driver find geometry columns by their usual names.
@@ -152,7 +156,9 @@ func readLayer(ctx context.Context, path string, l *godal.Layer, opt ReadOptions
 	for i, f := range r.fields {
 		out.Fields[i] = f.name
 	}
-	if n, err := l.FeatureCount(godal.SkipWarnings); err == nil && n > 0 {
+	total := -1
+	if n, err := l.FeatureCount(godal.SkipWarnings); err == nil && n >= 0 {
+		total = n
 		out.Features = make([]Feature, 0, n)
 	}
 	l.ResetReading()
@@ -175,6 +181,12 @@ func readLayer(ctx context.Context, path string, l *godal.Layer, opt ReadOptions
 		}
 		r.values(f.Fields)
 		out.Features = append(out.Features, f)
+		if opt.Progress != nil {
+			opt.Progress(len(out.Features), total)
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress(len(out.Features), len(out.Features))
 	}
 	return out, nil
 }
