@@ -157,19 +157,20 @@ func (l *loader) readAdmin(ctx context.Context) ([]analysis.AdminUnit, error) {
 	seen := map[string]int64{}
 	for _, ly := range layers {
 		fs := fieldSet(ly.Fields)
-		codeField, nameField := c.AdminCodeField, c.AdminNameField
-		if codeField == "" {
-			codeField = fs.first("ADM3_PCODE", "pcode", "code", "id")
-		} else if codeField, _ = fs.get(codeField); codeField == "" {
-			codeField = c.AdminCodeField
+		// A named field must exist; otherwise the first of the usual names is taken.
+		codeField := fs.first("ADM3_PCODE", "pcode", "code", "id")
+		if c.AdminCodeField != "" {
+			codeField, _ = fs.get(c.AdminCodeField)
 		}
-		if _, ok := fs.get(codeField); codeField == "" || !ok {
+		if codeField == "" {
 			return nil, fmt.Errorf("read admin %s: layer %q: no unit code field (fields: %s); name it with the admin code field option", c.Admin, ly.Name, strings.Join(ly.Fields, ", "))
 		}
-		if nameField == "" {
-			nameField = fs.first("ADM3_EN", "name")
-		} else if n, ok := fs.get(nameField); ok {
-			nameField = n
+		nameField := fs.first("ADM3_EN", "name")
+		if c.AdminNameField != "" {
+			var ok bool
+			if nameField, ok = fs.get(c.AdminNameField); !ok {
+				return nil, fmt.Errorf("read admin %s: layer %q has no name field %q (fields: %s)", c.Admin, ly.Name, c.AdminNameField, strings.Join(ly.Fields, ", "))
+			}
 		}
 		hier := codabHierarchy(fs, codeField)
 		popField := fs.first("population", "pop", "pop_2015")
