@@ -431,3 +431,55 @@ func TestAnalyzeMaxMemory(t *testing.T) {
 		t.Errorf("--max-memory lots: %v", err)
 	}
 }
+
+// TestAnalyzeOutputsInShorelineFolder: results written into the shorelines folder are not
+// read as shorelines by the next run, which gives the same numbers; neither are the
+// leftovers of a killed run or the folder's other files.
+func TestAnalyzeOutputsInShorelineFolder(t *testing.T) {
+	dir := t.TempDir()
+	c := newStraightCoast()
+	c.write(t, dir)
+	shores := filepath.Join(dir, "shorelines")
+	if err := os.Mkdir(shores, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "shorelines.geojson"), filepath.Join(shores, "shorelines.geojson")); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"._shorelines.geojson": "\x00\x05\x16\x07", "config.json": `{"roi_id": "x"}`} {
+		if err := os.WriteFile(filepath.Join(shores, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(out string) (string, []byte) {
+		log, err := runCLI(t, "analyze", "--shorelines", shores, "--coast", filepath.Join(dir, "coast.geojson"),
+			"--land", filepath.Join(dir, "land.geojson"), "--csv-dir", out, "--out", filepath.Join(out, "results.gpkg"))
+		if err != nil {
+			t.Fatalf("analyze: %v\n%s", err, log)
+		}
+		b, err := os.ReadFile(filepath.Join(out, "transects.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return log, b
+	}
+	_, first := run(shores) // into the shorelines folder
+	log, second := run(shores)
+	if !bytes.Equal(first, second) {
+		t.Error("the second run, over the first's outputs, gave other numbers")
+	}
+	for _, want := range []string{"results.gpkg: an output of this analysis", "transects.csv: an output of this analysis",
+		"._shorelines.geojson: a hidden file", "config.json: not vector data"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log does not say %q:\n%s", want, log)
+		}
+	}
+	// A third run writing elsewhere skips them as tasi's own results.
+	log, third := run(filepath.Join(dir, "elsewhere"))
+	if !bytes.Equal(first, third) {
+		t.Error("a run reading a folder holding earlier results gave other numbers")
+	}
+	if !strings.Contains(log, "results.gpkg: tasi's own results") || !strings.Contains(log, "transects.csv: tasi's own results") {
+		t.Errorf("log does not say the earlier results were skipped:\n%s", log)
+	}
+}
