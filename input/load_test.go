@@ -1,7 +1,11 @@
 package input
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -477,5 +481,31 @@ func TestLoadProgress(t *testing.T) {
 	}
 	if last := reports[len(reports)-1]; last.Done != last.Total {
 		t.Errorf("last report %+v, want done == total", last)
+	}
+}
+
+// TestLoadVirtual reads shorelines through a GDAL virtual path, recording the SHA-256 of
+// the compressed file that holds them.
+func TestLoadVirtual(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "s.geojson")
+	writeFeatures(t, plain, dated("2000-01-01", coastLine(0)), dated("2010-01-01", coastLine(10)))
+	b, err := os.ReadFile(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz := filepath.Join(dir, "s.geojson.gz")
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	writeFile(t, gz, buf.String())
+	r, got := load(t, baseConfig("/vsigzip/"+gz))
+	if strings.Join(got, " ") != "2000-01-01:1 2010-01-01:1" {
+		t.Errorf("shorelines %v", got)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	if len(r.Files) != 1 || r.Files[0].Path != "/vsigzip/"+gz || r.Files[0].SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("files %+v, want the .gz file's SHA-256", r.Files)
 	}
 }
