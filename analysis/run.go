@@ -15,13 +15,31 @@ import (
 	"github.com/tasi-gis/tasi/vector/linework"
 	"github.com/tasi-gis/tasi/vector/polyindex"
 	"github.com/tasi-gis/tasi/vector/transect"
-	"github.com/tasi-gis/tasi/vector/utm"
 )
 
 // ErrNoSeaSide reports that transects must be cast but nothing tells land from sea.
 var ErrNoSeaSide = errors.New("cannot tell the seaward side of the coast: give admin units or land polygons")
 
 // Run computes shoreline change for in with parameters p.
+//
+// Zones. The result's zone is the UTM zone of the centre of the shorelines (or given
+// transects), found as utm.Centre does, so that data straddling the antimeridian gets
+// zone 60 or 1. When every vertex of the reference coast (or of the given transects) lies
+// within 4.5° of longitude of that zone's central meridian (scale error under 0.27 %; all
+// of Timor-Leste is in 51S), everything is measured in that zone, as it always was.
+// Otherwise each part of the coast is measured in the zone of its own centre if it fits
+// within 4.5° of that meridian, and else is cut into pieces at the edges of the standard
+// 6° zones: walking along the part, a cut is made where it last left its zone when it
+// runs on more than 1.5° past the edge. A coast running across zones is so measured
+// within 3° of a meridian (scale error under 0.1 %) except where it ends or turns back
+// within 1.5° past an edge, and a coast wiggling along an edge is not chopped up. Each
+// piece becomes a baseline part of its own: its transects are laid out and smoothed within
+// the piece, so at a cut the smoothing window is truncated exactly as at the end of a part
+// (on a curved coast the transects beside a cut turn by about half the window over the
+// radius of curvature), and transects of neighbouring zones that cross are then cut or
+// dropped as Cast does within a zone. Given transects are measured in the zone of their
+// midpoints. See Result for what is converted back to the result's zone and what keeps
+// the local metres.
 func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -39,10 +57,11 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 			return nil, err
 		}
 	}
-	zone, err := utm.ZoneOf(inputBound(in))
+	plan, err := planZones(in)
 	if err != nil {
-		return nil, fmt.Errorf("choose UTM zone: %w", err)
+		return nil, err
 	}
+	zone := plan.zone
 	res := &Result{Zone: zone, Params: p}
 	fwd := orb.Projection(zone.Forward)
 
@@ -75,16 +94,23 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 		return nil, err
 	}
 
-	labels, err := res.makeTransects(in, p, unitIndex)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	obs, err := res.observe(ctx, in, p, seriesCols)
-	if err != nil {
-		return nil, err
+	var labels []string
+	var obs [][]change.Observation
+	var gap func(a, b int) float64 // between the baseline crossings of two given transects
+	if plan.multi {
+		if labels, obs, gap, err = res.runZones(ctx, in, p, plan, seriesCols); err != nil {
+			return nil, err
+		}
+	} else {
+		if labels, err = res.makeTransects(in, p, unitIndex); err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if obs, err = res.observe(ctx, in, p, seriesCols); err != nil {
+			return nil, err
+		}
 	}
 	p.report("statistics", 0, len(res.Transects))
 	for i := range res.Transects {
@@ -107,7 +133,7 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res.widths(p.Spacing, nil)
+	res.widths(p.Spacing, gap)
 	res.aggregate(units, unitIndex)
 	return res, nil
 }
@@ -186,33 +212,6 @@ func checkInput(in Input) error {
 	return nil
 }
 
-// inputBound is the lon/lat extent of the data to be measured, which picks the UTM zone.
-func inputBound(in Input) orb.Bound {
-	var b orb.Bound
-	first := true
-	add := func(g orb.Geometry) {
-		if g == nil {
-			return
-		}
-		if first {
-			b, first = g.Bound(), false
-			return
-		}
-		b = b.Union(g.Bound())
-	}
-	for _, s := range in.Shorelines {
-		if len(s.Points) > 0 {
-			add(s.Points)
-		} else {
-			add(s.Geometry)
-		}
-	}
-	for _, t := range in.Transects {
-		add(t.Line)
-	}
-	return b
-}
-
 // makeTransects fills res.Transects and res.Baseline and returns each transect's label.
 func (res *Result) makeTransects(in Input, p Params, units *polyindex.Index) ([]string, error) {
 	fwd := orb.Projection(res.Zone.Forward)
@@ -274,7 +273,7 @@ func (res *Result) makeTransects(in Input, p Params, units *polyindex.Index) ([]
 func (res *Result) setTransects(ts []transect.Transect) {
 	res.Transects = make([]Transect, len(ts))
 	for i, t := range ts {
-		res.Transects[i] = Transect{Transect: t, Unit: -1}
+		res.Transects[i] = Transect{Transect: t, Zone: res.Zone, Unit: -1}
 	}
 }
 
