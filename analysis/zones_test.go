@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+	"github.com/tasi-gis/tasi/vector/synthetic"
 	"github.com/tasi-gis/tasi/vector/transect"
 	"github.com/tasi-gis/tasi/vector/utm"
 )
@@ -303,6 +304,13 @@ func TestLongCoast(t *testing.T) {
 	}
 	if fmt.Sprint(numbers) != "[47 48 49 50 51]" || len(res.Baseline) != 5 {
 		t.Errorf("measured in zones %v in %d parts; want 47..51, one part each", numbers, len(res.Baseline))
+	}
+	// Each zone projects the shorelines near it: Estimate counts a second copy.
+	if w := Estimate(in, p); w.Zones != 5 || w.Bytes != baseBytes+int64(w.Transects)*(bytesPerTransect+int64(w.Shorelines)*bytesPerCrossing)+2*int64(w.Vertices)*bytesPerVertex {
+		t.Errorf("Estimate: %d zones, %d bytes for %+v; want 5 zones and two copies of the vertices", w.Zones, w.Bytes, w)
+	}
+	if w := Estimate(curvedScene().input(t, synthetic.Options{Seed: 1, Start: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2002, 1, 1, 0, 0, 0, 0, time.UTC), PerYear: 1, Uncertainty: [2]float64{5, 10}}), p); w.Zones != 1 {
+		t.Errorf("Estimate of a coast in one zone: %d zones", w.Zones)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
