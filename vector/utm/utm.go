@@ -151,15 +151,23 @@ type Centre struct {
 // the caller reports them where it checks its input.
 func (c *Centre) Add(p orb.Point) {
 	lon, lat := p[0], p[1]
-	if math.IsNaN(lon) || math.IsInf(lon, 0) || math.IsNaN(lat) || math.IsInf(lat, 0) {
+	if lon-lon != 0 || lat-lat != 0 { // NaN or ±Inf
 		return
 	}
 	if c.n == 0 {
 		c.ref, c.minLat, c.maxLat = wrap180(lon), lat, lat
 	}
 	c.n++
-	c.sum += wrap180(lon - c.ref)
-	c.minLat, c.maxLat = math.Min(c.minLat, lat), math.Max(c.maxLat, lat)
+	d := lon - c.ref
+	if d < -180 || d > 180 {
+		d = wrap180(d)
+	}
+	c.sum += d
+	if lat < c.minLat {
+		c.minLat = lat
+	} else if lat > c.maxLat {
+		c.maxLat = lat
+	}
 }
 
 // AddGeometry adds every vertex of g: the points of a MultiPoint, the vertices of lines
@@ -169,28 +177,24 @@ func (c *Centre) AddGeometry(g orb.Geometry) {
 	case orb.Point:
 		c.Add(g)
 	case orb.MultiPoint:
-		for _, p := range g {
-			c.Add(p)
-		}
+		c.addPoints(g)
 	case orb.LineString:
-		for _, p := range g {
-			c.Add(p)
-		}
+		c.addPoints(g)
 	case orb.Ring:
-		for _, p := range g {
-			c.Add(p)
-		}
+		c.addPoints(g)
 	case orb.MultiLineString:
 		for _, l := range g {
-			c.AddGeometry(l)
+			c.addPoints(l)
 		}
 	case orb.Polygon:
 		for _, r := range g {
-			c.AddGeometry(r)
+			c.addPoints(r)
 		}
 	case orb.MultiPolygon:
 		for _, p := range g {
-			c.AddGeometry(p)
+			for _, r := range p {
+				c.addPoints(r)
+			}
 		}
 	case orb.Collection:
 		for _, m := range g {
@@ -199,6 +203,14 @@ func (c *Centre) AddGeometry(g orb.Geometry) {
 	case orb.Bound:
 		c.Add(g.Min)
 		c.Add(g.Max)
+	}
+}
+
+// addPoints adds ps; it takes a slice rather than a Geometry so that a MultiLineString's
+// lines are not each boxed into an interface.
+func (c *Centre) addPoints(ps []orb.Point) {
+	for _, p := range ps {
+		c.Add(p)
 	}
 }
 
