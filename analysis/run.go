@@ -273,7 +273,7 @@ func (res *Result) makeTransects(in Input, p Params, units *polyindex.Index) ([]
 func (res *Result) setTransects(ts []transect.Transect) {
 	res.Transects = make([]Transect, len(ts))
 	for i, t := range ts {
-		res.Transects[i] = Transect{Transect: t, Zone: res.Zone, Unit: -1}
+		res.Transects[i] = Transect{Transect: t, Unit: -1}
 	}
 }
 

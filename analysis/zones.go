@@ -279,7 +279,10 @@ func (res *Result) runZones(ctx context.Context, in Input, p Params, plan zonePl
 	for i, t := range local {
 		g := groups[group[i]]
 		g.members = append(g.members, i)
-		res.Transects[i] = Transect{Transect: convert(t, g.zone, res.Zone), Zone: g.zone, Unit: -1}
+		res.Transects[i] = Transect{Transect: convert(t, g.zone, res.Zone), Unit: -1}
+		if g.zone != res.Zone {
+			res.Transects[i].Zone = g.zone
+		}
 	}
 	obs, err := res.observeZones(ctx, in, p, plan, seriesCols, local, group, groups)
 	if err != nil {

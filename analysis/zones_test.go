@@ -126,8 +126,8 @@ func checkInvariants(t *testing.T, res *Result) {
 				t.Errorf("transect %d: part %d after part %d", i, tr.Part, res.Transects[i-1].Part)
 			}
 		}
-		if !tr.Zone.Valid() {
-			t.Errorf("transect %d: zone %v", i, tr.Zone)
+		if z := res.TransectZone(i); !z.Valid() || tr.Zone == res.Zone {
+			t.Errorf("transect %d: zone %v, measured in %v (the zero Zone stands for the result's)", i, tr.Zone, z)
 		}
 		seen[tr.ID] = true
 	}
@@ -257,15 +257,15 @@ func TestAntimeridian(t *testing.T) {
 				// Seaward is north: on the ground, and in the grid of the zone it was
 				// measured in, where north is turned by the meridian convergence.
 				az := trueAzimuth(o, e)
-				gn := gridNorth(tr.Zone, base)
+				gn := gridNorth(res.TransectZone(i), base)
 				worstTrue = math.Max(worstTrue, math.Abs(angleDiff(az, 0)))
 				worstGrid = math.Max(worstGrid, math.Abs(angleDiff(tr.Azimuth, 0)))
 				if math.Abs(angleDiff(tr.Azimuth, gn)) > 0.01 {
-					t.Errorf("transect %d: grid azimuth %.3f°, north is %.3f° in %v", i, tr.Azimuth, gn, tr.Zone)
+					t.Errorf("transect %d: grid azimuth %.3f°, north is %.3f° in %v", i, tr.Azimuth, gn, res.TransectZone(i))
 				}
 				// LRR is the rate in the metres of the zone it was measured in: the true
 				// rate times the scale factor there, exactly.
-				k := scaleFactor(tr.Zone, base)
+				k := scaleFactor(res.TransectZone(i), base)
 				worstScaled = math.Max(worstScaled, math.Abs(tr.Stats.LRR-k*rate))
 				worstRate = math.Max(worstRate, math.Abs(tr.Stats.LRR-rate))
 			}
@@ -327,8 +327,8 @@ func TestLongCoast(t *testing.T) {
 			worstEnd = math.Max(worstEnd, e)
 		}
 		// Measured within 3° of the meridian of its zone...
-		if d := math.Abs(wrapLon(base[0] - tr.Zone.CentralMeridian())); d > 3+1e-6 {
-			t.Errorf("transect %d at %.3f°E measured in %v, %.2f° from its meridian", i, base[0], tr.Zone, d)
+		if d := math.Abs(wrapLon(base[0] - res.TransectZone(i).CentralMeridian())); d > 3+1e-6 {
+			t.Errorf("transect %d at %.3f°E measured in %v, %.2f° from its meridian", i, base[0], res.TransectZone(i), d)
 		}
 		// ...and perpendicular to the coast on the ground, at the cuts as elsewhere.
 		if az := trueAzimuth(res.Zone.Inverse(tr.Origin), res.Zone.Inverse(tr.End)); math.Abs(angleDiff(az, 0)) > 0.01 {
@@ -405,7 +405,7 @@ func TestCurvedCut(t *testing.T) {
 					worstNearCut = math.Max(worstNearCut, d)
 				}
 				// Moved d north, a wave is d·cos θ away along its normal.
-				truth := rate * math.Cos(math.Atan(slope)) * scaleFactor(tr.Zone, base)
+				truth := rate * math.Cos(math.Atan(slope)) * scaleFactor(res.TransectZone(i), base)
 				worstRate = math.Max(worstRate, math.Abs(tr.Stats.LRR-truth))
 				if d > 1.5 {
 					t.Errorf("transect %d at %.4f°E: azimuth %.2f°, normal %.2f°", i, lon, az, normal)
@@ -441,9 +441,9 @@ func TestBayAtCut(t *testing.T) {
 	}
 	checkInvariants(t, res)
 	side := map[int]int{}
-	for _, tr := range res.Transects {
+	for i, tr := range res.Transects {
 		if base := res.Zone.Inverse(tr.At(0)); math.Abs(base[0]-102) < 0.02 {
-			side[tr.Zone.Number]++
+			side[res.TransectZone(i).Number]++
 		}
 	}
 	t.Logf("%d transects, within 2 km of the cut: %v", len(res.Transects), side)
@@ -493,8 +493,8 @@ func TestGivenTransectsZones(t *testing.T) {
 		checkInvariants(t, res)
 		for i, tr := range res.Transects {
 			lon := 96.5 + 0.25*float64(i)
-			if want := int(math.Floor((lon+180)/6)) + 1; tr.Zone.Number != want || tr.Label != given[i].ID {
-				t.Errorf("transect %d (%s) at %.2f°E measured in %v, want zone %d", i, tr.Label, lon, tr.Zone, want)
+			if want := int(math.Floor((lon+180)/6)) + 1; res.TransectZone(i).Number != want || tr.Label != given[i].ID {
+				t.Errorf("transect %d (%s) at %.2f°E measured in %v, want zone %d", i, tr.Label, lon, res.TransectZone(i), want)
 			}
 			if math.Abs(tr.Stats.LRR-rates[i]) > 1e-9 {
 				t.Errorf("transect %s: LRR %.12f, want %g", tr.Label, tr.Stats.LRR, rates[i])
@@ -533,9 +533,9 @@ func TestGivenTransectsZones(t *testing.T) {
 		if len(res.Zones()) != 2 || len(res.Missed) > 0 || len(res.Units) != 12 {
 			t.Fatalf("measured in %v, %d missed, %d units", res.Zones(), len(res.Missed), len(res.Units))
 		}
-		for _, tr := range res.Transects {
+		for i, tr := range res.Transects {
 			if e := math.Abs(tr.Stats.LRR/rate - 1); e > 1e-3 {
-				t.Errorf("transect %s in %v: LRR %.5f, want %g within 0.1 %%", tr.Label, tr.Zone, tr.Stats.LRR, rate)
+				t.Errorf("transect %s in %v: LRR %.5f, want %g within 0.1 %%", tr.Label, res.TransectZone(i), tr.Stats.LRR, rate)
 			}
 		}
 	})
