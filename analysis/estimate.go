@@ -13,6 +13,7 @@ type Workload struct {
 	Transects  int     // transects that will be cast (or were given)
 	Shorelines int     // shorelines (or series dates) each transect is measured against
 	Vertices   int     // shoreline vertices and points
+	Zones      int     // UTM zones the transects are measured in (see Run), about
 	Bytes      int64   // peak memory of Run and of writing its result, about
 }
 
@@ -58,9 +59,47 @@ func Estimate(in Input, p Params) Workload {
 			w.Transects += int(math.Ceil(km*1000/p.Spacing)) + 1
 		}
 	}
+	w.Zones = countZones(in)
 	w.Bytes = baseBytes + int64(w.Transects)*bytesPerTransect +
-		int64(w.Transects)*int64(w.Shorelines)*bytesPerCrossing + int64(w.Vertices)*bytesPerVertex
+		int64(w.Transects)*int64(w.Shorelines)*bytesPerCrossing + w.vertexBytes()
 	return w
+}
+
+// vertexBytes is the memory of the projected shorelines: one copy in the result's zone,
+// and where the run spans zones, the copy of the shorelines near each zone projected
+// into it, made after the previous zone's is let go (so at worst a second copy).
+func (w Workload) vertexBytes() int64 {
+	if w.Zones > 1 {
+		return 2 * int64(w.Vertices) * bytesPerVertex
+	}
+	return int64(w.Vertices) * bytesPerVertex
+}
+
+// countZones is how many zones Run will measure in: 1 when the coast (or the given
+// transects) fit the result's zone, else about as many as cutting the coast's parts (not
+// yet chained) by zone gives.
+func countZones(in Input) int {
+	plan, err := planZones(in)
+	if err != nil || !plan.multi {
+		return 1
+	}
+	numbers := make(map[int]bool)
+	if len(in.Transects) > 0 {
+		for _, t := range in.Transects {
+			numbers[zoneNumber(givenZone(t, plan.centre))] = true
+		}
+	} else {
+		coast := in.Coast
+		if len(coast) == 0 {
+			coast = oldestShoreline(in.Shorelines)
+		}
+		for _, l := range coast {
+			for _, pc := range cutPart(l, plan.centre) {
+				numbers[zoneNumber(pc.index)] = true
+			}
+		}
+	}
+	return max(len(numbers), 1)
 }
 
 // checkMemory refuses a run whose workload exceeds the limit, naming the figures.
@@ -97,7 +136,7 @@ func maxCrossings(in Input, p Params) int {
 // fitSpacing is the smallest round spacing whose workload fits the limit.
 func fitSpacing(w Workload, p Params) float64 {
 	perTransect := float64(bytesPerTransect + w.Shorelines*bytesPerCrossing)
-	room := float64(p.MemoryLimit - baseBytes - int64(w.Vertices)*bytesPerVertex)
+	room := float64(p.MemoryLimit - baseBytes - w.vertexBytes())
 	if room <= 0 {
 		return math.Inf(1)
 	}

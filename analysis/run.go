@@ -15,13 +15,31 @@ import (
 	"github.com/tasi-gis/tasi/vector/linework"
 	"github.com/tasi-gis/tasi/vector/polyindex"
 	"github.com/tasi-gis/tasi/vector/transect"
-	"github.com/tasi-gis/tasi/vector/utm"
 )
 
 // ErrNoSeaSide reports that transects must be cast but nothing tells land from sea.
 var ErrNoSeaSide = errors.New("cannot tell the seaward side of the coast: give admin units or land polygons")
 
 // Run computes shoreline change for in with parameters p.
+//
+// Zones. The result's zone is the UTM zone of the centre of the shorelines (or given
+// transects), found as utm.Centre does, so that data straddling the antimeridian gets
+// zone 60 or 1. When every vertex of the reference coast (or of the given transects) lies
+// within 4.5° of longitude of that zone's central meridian (scale error under 0.27 %; all
+// of Timor-Leste is in 51S), everything is measured in that zone, as it always was.
+// Otherwise each part of the coast is measured in the zone of its own centre if it fits
+// within 4.5° of that meridian, and else is cut into pieces at the edges of the standard
+// 6° zones: walking along the part, a cut is made where it last left its zone when it
+// runs on more than 1.5° past the edge. A coast running across zones is so measured
+// within 3° of a meridian (scale error under 0.1 %) except where it ends or turns back
+// within 1.5° past an edge, and a coast wiggling along an edge is not chopped up. Each
+// piece becomes a baseline part of its own: its transects are laid out and smoothed within
+// the piece, so at a cut the smoothing window is truncated exactly as at the end of a part
+// (on a curved coast the transects beside a cut turn by about half the window over the
+// radius of curvature), and transects of neighbouring zones that cross are then cut or
+// dropped as Cast does within a zone. Given transects are measured in the zone of their
+// midpoints. See Result for what is converted back to the result's zone and what keeps
+// the local metres.
 func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -39,10 +57,11 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 			return nil, err
 		}
 	}
-	zone, err := utm.ZoneOf(inputBound(in))
+	plan, err := planZones(in)
 	if err != nil {
-		return nil, fmt.Errorf("choose UTM zone: %w", err)
+		return nil, err
 	}
+	zone := plan.zone
 	res := &Result{Zone: zone, Params: p}
 	fwd := orb.Projection(zone.Forward)
 
@@ -75,16 +94,23 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 		return nil, err
 	}
 
-	labels, err := res.makeTransects(in, p, unitIndex)
-	if err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	obs, err := res.observe(ctx, in, p, seriesCols)
-	if err != nil {
-		return nil, err
+	var labels []string
+	var obs [][]change.Observation
+	var gap func(a, b int) float64 // between the baseline crossings of two given transects
+	if plan.multi {
+		if labels, obs, gap, err = res.runZones(ctx, in, p, plan, seriesCols); err != nil {
+			return nil, err
+		}
+	} else {
+		if labels, err = res.makeTransects(in, p, unitIndex); err != nil {
+			return nil, err
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if obs, err = res.observe(ctx, in, p, seriesCols); err != nil {
+			return nil, err
+		}
 	}
 	p.report("statistics", 0, len(res.Transects))
 	for i := range res.Transects {
@@ -107,7 +133,7 @@ func Run(ctx context.Context, in Input, p Params) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res.widths(p.Spacing)
+	res.widths(p.Spacing, gap)
 	res.aggregate(units, unitIndex)
 	return res, nil
 }
@@ -184,33 +210,6 @@ func checkInput(in Input) error {
 		return fmt.Errorf("%d shorelines with %d distinct date: need at least two dates for a rate", len(in.Shorelines), len(dates))
 	}
 	return nil
-}
-
-// inputBound is the lon/lat extent of the data to be measured, which picks the UTM zone.
-func inputBound(in Input) orb.Bound {
-	var b orb.Bound
-	first := true
-	add := func(g orb.Geometry) {
-		if g == nil {
-			return
-		}
-		if first {
-			b, first = g.Bound(), false
-			return
-		}
-		b = b.Union(g.Bound())
-	}
-	for _, s := range in.Shorelines {
-		if len(s.Points) > 0 {
-			add(s.Points)
-		} else {
-			add(s.Geometry)
-		}
-	}
-	for _, t := range in.Transects {
-		add(t.Line)
-	}
-	return b
 }
 
 // makeTransects fills res.Transects and res.Baseline and returns each transect's label.
@@ -304,17 +303,12 @@ func (res *Result) observe(ctx context.Context, in Input, p Params, seriesCols [
 			if col < 0 {
 				continue
 			}
-			length := t.Length()
 			for di, d := range s.Dates {
 				ch := s.Chainage[di][col]
 				if math.IsNaN(ch) {
 					continue
 				}
-				along := ch
-				if in.OriginSeaward {
-					along = length - ch
-				}
-				dist := along - t.Base
+				dist := seriesDistance(t, ch, in.OriginSeaward)
 				obs[ti] = append(obs[ti], change.Observation{Time: d, Distance: dist, Uncertainty: p.DefaultUncertainty})
 				res.Intersections = append(res.Intersections, Intersection{
 					Transect: ti, Shoreline: di, Date: d, Distance: dist, Point: t.At(dist),
@@ -323,12 +317,46 @@ func (res *Result) observe(ctx context.Context, in Input, p Params, seriesCols [
 		}
 		return obs, nil
 	}
-	// Lines are measured by the intersect mode, points by CoastSat's median, each set in
-	// one pass; hits come back indexed within their set.
+	plain := make([]transect.Transect, len(res.Transects))
+	for i, t := range res.Transects {
+		plain[i] = t.Transect
+	}
+	n := len(res.Shorelines)
+	p.report("intersections", 0, n)
+	hits, err := measure(ctx, plain, res.Shorelines, p, func(done int) { p.report("intersections", done, n) })
+	if err != nil {
+		return nil, err
+	}
+	p.report("intersections", n, n)
+	res.Intersections = make([]Intersection, len(hits))
+	for i, h := range hits {
+		s := res.Shorelines[h.Shoreline]
+		obs[h.Transect] = append(obs[h.Transect], change.Observation{Time: s.Date, Distance: h.Distance, Uncertainty: s.Uncertainty})
+		res.Intersections[i] = Intersection{Transect: h.Transect, Shoreline: h.Shoreline, Date: s.Date, Distance: h.Distance, Point: h.Point}
+	}
+	return obs, nil
+}
+
+// seriesDistance is the distance from the baseline (m, positive seaward) of a CoastSat
+// chainage ch, metres along t from its origin, or from its seaward end when the series'
+// transects start at sea.
+func seriesDistance(t transect.Transect, ch float64, originSeaward bool) float64 {
+	along := ch
+	if originSeaward {
+		along = t.Length() - ch
+	}
+	return along - t.Base
+}
+
+// measure returns where the shorelines ss meet the transects ts, both in one CRS, sorted
+// by transect and then shoreline (an index into ss). report is told how many shorelines
+// are done. Lines are measured by the intersect mode, points by CoastSat's median, each
+// set in one pass.
+func measure(ctx context.Context, ts []transect.Transect, ss []Shoreline, p Params, report func(done int)) ([]transect.Hit, error) {
 	var lineIdx, pointIdx []int
 	var lines []orb.MultiLineString
 	var points []orb.MultiPoint
-	for i, s := range res.Shorelines {
+	for i, s := range ss {
 		if len(s.Points) > 0 {
 			pointIdx = append(pointIdx, i)
 			points = append(points, s.Points)
@@ -337,38 +365,23 @@ func (res *Result) observe(ctx context.Context, in Input, p Params, seriesCols [
 			lines = append(lines, s.Geometry)
 		}
 	}
-	plain := make([]transect.Transect, len(res.Transects))
-	for i, t := range res.Transects {
-		plain[i] = t.Transect
-	}
-	p.report("intersections", 0, len(res.Shorelines))
-	opt := transect.IntersectOptions{Mode: p.Mode, Band: p.Band, Progress: func(done, _ int) {
-		p.report("intersections", done, len(res.Shorelines))
-	}}
-	lineHits, err := transect.IntersectContext(ctx, plain, lines, opt)
+	opt := transect.IntersectOptions{Mode: p.Mode, Band: p.Band, Progress: func(done, _ int) { report(done) }}
+	lineHits, err := transect.IntersectContext(ctx, ts, lines, opt)
 	if err != nil {
 		return nil, fmt.Errorf("intersect shorelines: %w", err)
 	}
-	opt.Progress = func(done, _ int) { p.report("intersections", len(lines)+done, len(res.Shorelines)) }
-	pointHits, err := transect.IntersectPointsContext(ctx, plain, points, opt)
+	opt.Progress = func(done, _ int) { report(len(lines) + done) }
+	pointHits, err := transect.IntersectPointsContext(ctx, ts, points, opt)
 	if err != nil {
 		return nil, fmt.Errorf("intersect point shorelines: %w", err)
 	}
-	p.report("intersections", len(res.Shorelines), len(res.Shorelines))
 	for k := range lineHits {
 		lineHits[k].Shoreline = lineIdx[lineHits[k].Shoreline]
 	}
 	for k := range pointHits {
 		pointHits[k].Shoreline = pointIdx[pointHits[k].Shoreline]
 	}
-	hits := mergeHits(lineHits, pointHits)
-	res.Intersections = make([]Intersection, len(hits))
-	for i, h := range hits {
-		s := res.Shorelines[h.Shoreline]
-		obs[h.Transect] = append(obs[h.Transect], change.Observation{Time: s.Date, Distance: h.Distance, Uncertainty: s.Uncertainty})
-		res.Intersections[i] = Intersection{Transect: h.Transect, Shoreline: h.Shoreline, Date: s.Date, Distance: h.Distance, Point: h.Point}
-	}
-	return obs, nil
+	return mergeHits(lineHits, pointHits), nil
 }
 
 // mergeHits merges two hit lists sorted by transect and shoreline into one so sorted.
@@ -389,18 +402,24 @@ func mergeHits(a, b []transect.Hit) []transect.Hit {
 
 // widths sets how much coast each transect stands for: half the gap to each neighbour
 // along the baseline, each gap capped at twice the spacing so that a transect at the end of
-// a part or beside a long gap does not claim coast it never measured.
-func (res *Result) widths(spacing float64) {
+// a part or beside a long gap does not claim coast it never measured. Cast transects are
+// apart by their chainages; given transects by baseGap(a, b), the distance between their
+// baseline crossings in true metres, or by the plane when baseGap is nil.
+func (res *Result) widths(spacing float64, baseGap func(a, b int) float64) {
 	ts := res.Transects
 	if len(ts) == 0 {
 		return
 	}
-	gap := func(a, b *Transect) float64 {
+	gap := func(i int) float64 { // between transects i-1 and i
+		a, b := &ts[i-1], &ts[i]
 		if a.Part >= 0 {
 			if a.Part != b.Part {
 				return math.Inf(1)
 			}
 			return math.Abs(b.Chainage - a.Chainage)
+		}
+		if baseGap != nil {
+			return baseGap(i-1, i)
 		}
 		return planar.Distance(a.At(0), b.At(0))
 	}
@@ -408,7 +427,7 @@ func (res *Result) widths(spacing float64) {
 		// Given transects carry no spacing: use the median gap between neighbours.
 		var gaps []float64
 		for i := 1; i < len(ts); i++ {
-			gaps = append(gaps, gap(&ts[i-1], &ts[i]))
+			gaps = append(gaps, gap(i))
 		}
 		spacing = 0
 		if len(gaps) > 0 {
@@ -420,10 +439,10 @@ func (res *Result) widths(spacing float64) {
 	for i := range ts {
 		left, right := spacing, spacing
 		if i > 0 {
-			left = gap(&ts[i-1], &ts[i])
+			left = gap(i)
 		}
 		if i+1 < len(ts) {
-			right = gap(&ts[i], &ts[i+1])
+			right = gap(i + 1)
 		}
 		if math.IsInf(left, 1) {
 			left = spacing

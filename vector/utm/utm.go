@@ -117,14 +117,131 @@ func ZoneFor(lon, lat float64) (Zone, error) {
 	return Zone{Number: num, South: lat < 0}, nil
 }
 
-// ZoneOf returns the zone of the centre of b, a lon/lat bound in degrees: the metric CRS
-// chosen from the data's extent. It fails for an inverted bound or a centre ZoneFor rejects.
+// ZoneOf returns the zone of the centre of b, a lon/lat bound in degrees. It fails for an
+// inverted bound or a centre ZoneFor rejects.
+//
+// A bound's centre is the middle of its longitude range, which is only right for a true
+// bound: data straddling the antimeridian (vertices at 179.9 and -179.9) has the bound
+// -180..180 and the centre 0°, on the other side of the world. To choose the zone of
+// data, use Centre or ZoneOfGeometry.
 func ZoneOf(b orb.Bound) (Zone, error) {
 	if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
 		return Zone{}, fmt.Errorf("utm zone of bound %v: minimum exceeds maximum", b)
 	}
 	c := b.Center()
 	return ZoneFor(c[0], c[1])
+}
+
+// Centre is the centre of lon/lat data that survives the antimeridian: the mean of its
+// longitudes, each taken within 180° of the first one added (so that 179.9 and -179.9 are
+// 0.2° apart, and their mean is 180), and the middle of its latitude range. For data
+// within a half circle of longitude the mean does not depend on the order the points
+// come in, and is the circular mean to within a small fraction of the data's spread;
+// for data spread around the globe no centre is meaningful and it depends on the first
+// point. Adding is cheap (no trigonometry), so every vertex of a large input can count.
+//
+// The zero Centre is empty and ready to use.
+type Centre struct {
+	n              int
+	ref, sum       float64 // the first longitude; the sum of every longitude's offset from it
+	minLat, maxLat float64
+}
+
+// Add adds p, {lon, lat} in degrees. Points with a non-finite coordinate are skipped:
+// the caller reports them where it checks its input.
+func (c *Centre) Add(p orb.Point) {
+	lon, lat := p[0], p[1]
+	if lon-lon != 0 || lat-lat != 0 { // NaN or ±Inf
+		return
+	}
+	if c.n == 0 {
+		c.ref, c.minLat, c.maxLat = wrap180(lon), lat, lat
+	}
+	c.n++
+	d := lon - c.ref
+	if d < -180 || d > 180 {
+		d = wrap180(d)
+	}
+	c.sum += d
+	if lat < c.minLat {
+		c.minLat = lat
+	} else if lat > c.maxLat {
+		c.maxLat = lat
+	}
+}
+
+// AddGeometry adds every vertex of g: the points of a MultiPoint, the vertices of lines
+// and of polygon rings, the corners of a Bound, the members of a Collection.
+func (c *Centre) AddGeometry(g orb.Geometry) {
+	switch g := g.(type) {
+	case orb.Point:
+		c.Add(g)
+	case orb.MultiPoint:
+		c.addPoints(g)
+	case orb.LineString:
+		c.addPoints(g)
+	case orb.Ring:
+		c.addPoints(g)
+	case orb.MultiLineString:
+		for _, l := range g {
+			c.addPoints(l)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			c.addPoints(r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			for _, r := range p {
+				c.addPoints(r)
+			}
+		}
+	case orb.Collection:
+		for _, m := range g {
+			c.AddGeometry(m)
+		}
+	case orb.Bound:
+		c.Add(g.Min)
+		c.Add(g.Max)
+	}
+}
+
+// addPoints adds ps; it takes a slice rather than a Geometry so that a MultiLineString's
+// lines are not each boxed into an interface.
+func (c *Centre) addPoints(ps []orb.Point) {
+	for _, p := range ps {
+		c.Add(p)
+	}
+}
+
+// Len returns the number of points added.
+func (c *Centre) Len() int { return c.n }
+
+// Point returns the centre, {lon, lat} in degrees with the longitude in -180..180, and
+// false when no point has been added.
+func (c *Centre) Point() (orb.Point, bool) {
+	if c.n == 0 {
+		return orb.Point{}, false
+	}
+	return orb.Point{wrap180(c.ref + c.sum/float64(c.n)), (c.minLat + c.maxLat) / 2}, true
+}
+
+// Zone returns the zone of the centre, as ZoneFor gives it. It fails when no point has
+// been added or the centre lies outside the UTM latitudes.
+func (c *Centre) Zone() (Zone, error) {
+	p, ok := c.Point()
+	if !ok {
+		return Zone{}, errors.New("utm zone of no data: no finite coordinate")
+	}
+	return ZoneFor(p[0], p[1])
+}
+
+// ZoneOfGeometry returns the zone of the centre of g's vertices (see Centre): the metric
+// CRS chosen from the data, right also for data straddling the antimeridian.
+func ZoneOfGeometry(g orb.Geometry) (Zone, error) {
+	var c Centre
+	c.AddGeometry(g)
+	return c.Zone()
 }
 
 // ZoneFromEPSG returns the zone of a WGS 84 / UTM code: 32601..32660 or 32701..32760.
@@ -163,8 +280,10 @@ func (z Zone) CentralMeridian() float64 { return float64(6*z.Number - 183) }
 
 // Forward projects p, {lon, lat} in degrees, to {easting, northing} in metres in z. The
 // longitude need not lie inside z: points a few zones away are still projected to
-// better than a millimetre. The method value z.Forward is an orb.Projection. Latitudes
-// beyond ±90 or an invalid zone give NaN coordinates.
+// better than a millimetre. Longitudes are taken modulo 360, so data crossing the
+// antimeridian projects continuously whether it is written 180.5 or -179.5. The method
+// value z.Forward is an orb.Projection. Latitudes beyond ±90 or an invalid zone give NaN
+// coordinates.
 func (z Zone) Forward(p orb.Point) orb.Point {
 	if !z.Valid() || !(math.Abs(p[1]) <= 90) {
 		return orb.Point{math.NaN(), math.NaN()}

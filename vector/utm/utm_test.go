@@ -244,3 +244,98 @@ func TestProjection(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// TestAntimeridian checks that Forward takes longitudes modulo 360 and that data either
+// side of ±180 projects continuously into zones 60 and 1, and back.
+func TestAntimeridian(t *testing.T) {
+	for _, z := range []Zone{{60, true}, {1, true}, {60, false}, {1, false}} {
+		lat := -17.0
+		if !z.South {
+			lat = 52
+		}
+		// The same point written three ways.
+		a := z.Forward(orb.Point{-179.5, lat})
+		b := z.Forward(orb.Point{180.5, lat})
+		c := z.Forward(orb.Point{-539.5, lat})
+		if a != b || a != c {
+			t.Errorf("%v: -179.5 → %v, 180.5 → %v, -539.5 → %v; want one point", z, a, b, c)
+		}
+		// 179.9 and -179.9 are 0.2° apart on the ground, not 359.8°: the projected distance
+		// is the length of 0.2° of the parallel (times the scale factor, under 0.2 % here).
+		p, q := z.Forward(orb.Point{179.9, lat}), z.Forward(orb.Point{-179.9, lat})
+		want := 0.2 * deg * semiMajor * math.Cos(lat*deg) / math.Sqrt(1-e2*math.Pow(math.Sin(lat*deg), 2))
+		if d := math.Hypot(q[0]-p[0], q[1]-p[1]); math.Abs(d/want-1) > 2e-3 {
+			t.Errorf("%v: 179.9 to -179.9 projects %.1f m apart, want about %.1f m", z, d, want)
+		}
+		// East of the meridian is east in the grid, in both zones.
+		if !(q[0] > p[0]) {
+			t.Errorf("%v: -179.9 projects at easting %.1f, west of 179.9 at %.1f", z, q[0], p[0])
+		}
+		// Inverse returns -180..180 and round-trips to the nanometre.
+		for _, lon := range []float64{179.2, 179.999, 180, -180, -179.999, -179.2, 180.4} {
+			r := z.Inverse(z.Forward(orb.Point{lon, lat}))
+			if r[0] < -180 || r[0] > 180 {
+				t.Errorf("%v: Inverse gave longitude %v outside -180..180", z, r[0])
+			}
+			if d := wrap180(r[0]-lon) * 111320; math.Abs(d) > 1e-6 || math.Abs(r[1]-lat) > 1e-11 {
+				t.Errorf("%v: %v → %v", z, lon, r)
+			}
+		}
+	}
+}
+
+func TestCentre(t *testing.T) {
+	tests := []struct {
+		name string
+		g    orb.Geometry
+		lon  float64 // of the centre
+		want Zone
+	}{
+		// The bound of these is -180..180, whose centre (0°) is zone 31.
+		{"Fiji, across the antimeridian", orb.LineString{{179.5, -17}, {179.9, -17.1}, {-179.9, -16.9}, {-179.5, -17}}, 180, Zone{60, true}},
+		{"mostly west of it", orb.MultiPoint{{179.8, 52}, {-179, 52}, {-178.6, 52}}, -179.26667, Zone{1, false}},
+		{"Timor-Leste", orb.MultiLineString{{{124.04, -9.3}, {124.5, -9.2}}, {{125.0, -9.4}, {127.34, -8.4}}}, 125.22, Zone{51, true}},
+		{"Greenwich", orb.LineString{{-1, 51}, {1, 51.5}}, 0, Zone{31, false}},
+		{"polygon and bound", orb.Collection{orb.Polygon{{{10, 1}, {11, 1}, {11, 2}, {10, 1}}}, orb.Bound{Min: orb.Point{10, 0}, Max: orb.Point{12, 1}}}, 10.6666, Zone{32, false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var c Centre
+			c.AddGeometry(tc.g)
+			p, ok := c.Point()
+			if !ok || math.Abs(wrap180(p[0]-tc.lon)) > 1e-3 || p[0] < -180 || p[0] > 180 {
+				t.Errorf("centre %v, %v; want longitude %v", p, ok, tc.lon)
+			}
+			z, err := ZoneOfGeometry(tc.g)
+			if err != nil || z != tc.want {
+				t.Errorf("ZoneOfGeometry = %v, %v; want %v", z, err, tc.want)
+			}
+		})
+	}
+	// Order does not matter for data within a half circle.
+	pts := orb.MultiPoint{{178, 0}, {-177, 1}, {179, 2}, {-179.5, 3}, {176.5, 4}}
+	var fwd, back Centre
+	for i := range pts {
+		fwd.Add(pts[i])
+		back.Add(pts[len(pts)-1-i])
+	}
+	p, _ := fwd.Point()
+	q, _ := back.Point()
+	if math.Abs(wrap180(p[0]-q[0])) > 1e-12 || p[1] != q[1] || math.Abs(wrap180(p[0]-179.4)) > 1e-9 {
+		t.Errorf("forward %v, backward %v; want 179.4 both", p, q)
+	}
+	// Non-finite points are skipped; no data is an error.
+	var c Centre
+	c.Add(orb.Point{math.NaN(), 0})
+	c.Add(orb.Point{0, math.Inf(1)})
+	if _, ok := c.Point(); ok || c.Len() != 0 {
+		t.Errorf("non-finite points counted: %d", c.Len())
+	}
+	if _, err := c.Zone(); err == nil {
+		t.Error("Zone of no data succeeded")
+	}
+	c.Add(orb.Point{125.5, 85})
+	if _, err := c.Zone(); !errors.Is(err, ErrOutOfRange) {
+		t.Errorf("Zone at 85°N: %v, want ErrOutOfRange", err)
+	}
+}
