@@ -5,6 +5,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/vector/transect"
+	"github.com/tasi-gis/tasi/vector/utm"
 )
 
 // Shoreline is one dated shoreline: lines, or points as CoastSeg extracts them. Input
@@ -110,4 +111,22 @@ type InputFile struct {
 	Role   string // shorelines, admin, transects, coast, land, series
 	Path   string
 	SHA256 string
+}
+
+// Centre is the centre of the data to be measured — the shorelines, or the given
+// transects of a series — found as utm.Centre finds it, so that data across the
+// antimeridian has its centre there and not on the other side of the world.
+func (in Input) Centre() utm.Centre {
+	var c utm.Centre
+	for _, s := range in.Shorelines {
+		if len(s.Points) > 0 {
+			c.AddGeometry(s.Points)
+		} else {
+			c.AddGeometry(s.Geometry)
+		}
+	}
+	for _, t := range in.Transects {
+		c.AddGeometry(t.Line)
+	}
+	return c
 }

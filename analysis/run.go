@@ -259,7 +259,7 @@ func (res *Result) makeTransects(in Input, p Params, units *polyindex.Index) ([]
 		return nil, fmt.Errorf("%w: resolving them would take more than the %s of memory available; use a larger spacing", err, humanBytes(p.MemoryLimit))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cast transects: %w", err)
+		return nil, err // Cast says it was casting
 	}
 	res.Baseline = coast
 	res.setTransects(ts)

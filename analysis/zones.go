@@ -40,17 +40,7 @@ type zonePlan struct {
 // that data across the antimeridian gets zone 60 or 1) and tells whether the coast, or the
 // given transects, fit in it.
 func planZones(in Input) (zonePlan, error) {
-	var c utm.Centre
-	for _, s := range in.Shorelines {
-		if len(s.Points) > 0 {
-			c.AddGeometry(s.Points)
-		} else {
-			c.AddGeometry(s.Geometry)
-		}
-	}
-	for _, t := range in.Transects {
-		c.AddGeometry(t.Line)
-	}
+	c := in.Centre()
 	if c.Len() == 0 {
 		// No finite coordinate: the checks of the shorelines and transects say what is
 		// wrong; until they do, any zone will do.
@@ -391,7 +381,7 @@ func (res *Result) castZones(ctx context.Context, in Input, p Params, plan zoneP
 		}
 		if err != nil {
 			// Its part numbers count the pieces of coast in this zone.
-			return nil, nil, fmt.Errorf("cast transects on the coast in %v: %w", g.zone, err)
+			return nil, nil, fmt.Errorf("coast in %v: %w", g.zone, err)
 		}
 		for _, t := range ts {
 			t.Part = g.pieces[t.Part]

@@ -50,15 +50,11 @@ func bundledCoast(ref *data.Reference, in analysis.Input, c Config) (orb.MultiLi
 // coastNear returns the stretches of coast (lon/lat) whose vertices lie within reach
 // metres of the polygons (lon/lat), split where the coast leaves them.
 func coastNear(coast orb.MultiLineString, polys []orb.MultiPolygon, reach float64) (orb.MultiLineString, error) {
-	var b orb.Bound
-	for i, p := range polys {
-		if i == 0 {
-			b = p.Bound()
-		} else {
-			b = b.Union(p.Bound())
-		}
+	var c utm.Centre
+	for _, p := range polys {
+		c.AddGeometry(p)
 	}
-	zone, err := utm.ZoneOf(b)
+	zone, err := c.Zone()
 	if err != nil {
 		return nil, fmt.Errorf("cut the bundled coast to the land: %w", err)
 	}

@@ -211,7 +211,9 @@ func (l *loader) load(ctx context.Context) (analysis.Input, error) {
 			return in, fmt.Errorf("load bundled reference data: %w", b.err)
 		}
 		ref = b.ref
-		inBundled = ref.Bound().Pad(0.05).Contains(extent.Center())
+		centre := in.Centre()
+		c, _ := centre.Point()
+		inBundled = ref.Bound().Pad(0.05).Contains(c)
 	}
 
 	switch {

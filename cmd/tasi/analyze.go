@@ -219,6 +219,14 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 	}
 	e.log.Info("computed change", "utm", res.Zone.String(), "transects", len(res.Transects),
 		"intersections", len(res.Intersections), "units", len(res.Units), "took", since(step))
+	if zs := res.Zones(); len(zs) > 1 {
+		names := make([]string, len(zs))
+		for i, z := range zs {
+			names[i] = z.String()
+		}
+		e.log.Info("the coast spans UTM zones: each part was measured in its own, and the results are stored in "+res.Zone.String(),
+			"zones", strings.Join(names, ", "))
+	}
 	if n := len(res.Missed); n > 0 {
 		sample := make([]string, 0, 5)
 		for _, i := range res.Missed[:min(n, 5)] {
