@@ -335,8 +335,9 @@ func (l *loader) cleanLines(ft *feature, maxGap float64, note func(Note)) (bool,
 			return false, nil
 		}
 	}
-	at, total := linework.SelfCrossings(lines, 1)
+	at, total := linework.SelfCrossings(continuousLon(lines), 1)
 	if total > 0 {
+		at[0][0] = wrapLon(at[0][0])
 		if l.c.Strict {
 			return false, fmt.Errorf("line crosses itself near %.6f,%.6f (%d crossings; without strict mode it is measured as it is)", at[0][0], at[0][1], total)
 		}
@@ -583,4 +584,36 @@ func forEach(n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// continuousLon returns a copy of lines whose longitudes run on across ±180° instead of
+// jumping by 360°, so that a shoreline across the antimeridian (Fiji, the Aleutians) is
+// one continuous line to the crossing sweep. Lines that do not cross it come back as
+// they are, uncopied.
+func continuousLon(lines orb.MultiLineString) orb.MultiLineString {
+	jumps := false
+	for _, l := range lines {
+		for i := 1; i < len(l) && !jumps; i++ {
+			jumps = math.Abs(l[i][0]-l[i-1][0]) > 180
+		}
+	}
+	if !jumps {
+		return lines
+	}
+	out := make(orb.MultiLineString, len(lines))
+	ref := lines[0][0][0]
+	for k, l := range lines {
+		c := make(orb.LineString, len(l))
+		for i, p := range l {
+			lon := ref + wrapLon(p[0]-ref)
+			c[i], ref = orb.Point{lon, p[1]}, lon
+		}
+		out[k] = c
+	}
+	return out
+}
+
+// wrapLon brings a longitude into [-180, 180).
+func wrapLon(lon float64) float64 {
+	return math.Mod(math.Mod(lon+180, 360)+360, 360) - 180
 }
