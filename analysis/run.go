@@ -298,22 +298,7 @@ func (res *Result) observe(ctx context.Context, in Input, p Params, seriesCols [
 	obs := make([][]change.Observation, len(res.Transects))
 	if s := in.Series; s != nil {
 		for ti := range res.Transects {
-			t := res.Transects[ti].Transect
-			col := seriesCols[ti]
-			if col < 0 {
-				continue
-			}
-			for di, d := range s.Dates {
-				ch := s.Chainage[di][col]
-				if math.IsNaN(ch) {
-					continue
-				}
-				dist := seriesDistance(t, ch, in.OriginSeaward)
-				obs[ti] = append(obs[ti], change.Observation{Time: d, Distance: dist, Uncertainty: p.DefaultUncertainty})
-				res.Intersections = append(res.Intersections, Intersection{
-					Transect: ti, Shoreline: di, Date: d, Distance: dist, Point: t.At(dist),
-				})
-			}
+			res.observeSeries(obs, ti, res.Transects[ti].Transect, s, seriesCols[ti], in.OriginSeaward, p, func(q orb.Point) orb.Point { return q })
 		}
 		return obs, nil
 	}
@@ -398,6 +383,26 @@ func mergeHits(a, b []transect.Hit) []transect.Hit {
 		}
 	}
 	return append(append(out, a...), b...)
+}
+
+// observeSeries records the positions that column col of series s gives transect ti (t
+// as measured), as observations in obs and as intersections in res, whose points toResult
+// takes into res's coordinates. A column of -1 gives nothing.
+func (res *Result) observeSeries(obs [][]change.Observation, ti int, t transect.Transect, s *Series, col int, originSeaward bool, p Params, toResult func(orb.Point) orb.Point) {
+	if col < 0 {
+		return
+	}
+	for di, d := range s.Dates {
+		ch := s.Chainage[di][col]
+		if math.IsNaN(ch) {
+			continue
+		}
+		dist := seriesDistance(t, ch, originSeaward)
+		obs[ti] = append(obs[ti], change.Observation{Time: d, Distance: dist, Uncertainty: p.DefaultUncertainty})
+		res.Intersections = append(res.Intersections, Intersection{
+			Transect: ti, Shoreline: di, Date: d, Distance: dist, Point: toResult(t.At(dist)),
+		})
+	}
 }
 
 // widths sets how much coast each transect stands for: half the gap to each neighbour

@@ -55,7 +55,7 @@ func planZones(in Input) (zonePlan, error) {
 	cm := zone.CentralMeridian()
 	fits := func(l orb.LineString) bool {
 		for _, p := range l {
-			if math.Abs(wrapLon(p[0]-cm)) > maxOffset {
+			if math.Abs(utm.WrapLongitude(p[0]-cm)) > maxOffset {
 				return false
 			}
 		}
@@ -83,21 +83,6 @@ func planZones(in Input) (zonePlan, error) {
 	return pl, nil
 }
 
-// wrapLon reduces a longitude difference to -180..180.
-func wrapLon(x float64) float64 {
-	if x >= -180 && x <= 180 {
-		return x
-	}
-	x = math.Mod(x+180, 360)
-	if x < 0 {
-		x += 360
-	}
-	return x - 180
-}
-
-// unwrap returns lon as the longitude within 180° of ref (which may lie outside -180..180).
-func unwrap(lon, ref float64) float64 { return ref + wrapLon(lon-ref) }
-
 // Zone indexes count the standard 6° zones eastward from 180°W without wrapping, so that
 // a coast across the antimeridian runs from index 59 (zone 60) to index 60 (zone 1).
 func zoneIndex(lon float64) int  { return int(math.Floor((lon + 180) / 6)) }
@@ -118,8 +103,8 @@ func givenZone(t GivenTransect, centre float64) int {
 	if len(t.Line) == 0 {
 		return zoneIndex(centre)
 	}
-	a := unwrap(t.Line[0][0], centre)
-	return zoneIndex(a + wrapLon(t.Line[len(t.Line)-1][0]-a)/2)
+	a := utm.Unwrap(t.Line[0][0], centre)
+	return zoneIndex(a + utm.WrapLongitude(t.Line[len(t.Line)-1][0]-a)/2)
 }
 
 // piece is a stretch of a baseline part measured in one zone.
@@ -138,10 +123,10 @@ func cutPart(ll orb.LineString, centre float64) []piece {
 		return nil
 	}
 	u := make(orb.LineString, len(ll))
-	u[0] = orb.Point{unwrap(ll[0][0], centre), ll[0][1]}
+	u[0] = orb.Point{utm.Unwrap(ll[0][0], centre), ll[0][1]}
 	mean := u[0][0]
 	for k := 1; k < len(ll); k++ {
-		u[k] = orb.Point{u[k-1][0] + wrapLon(ll[k][0]-ll[k-1][0]), ll[k][1]}
+		u[k] = orb.Point{u[k-1][0] + utm.WrapLongitude(ll[k][0]-ll[k-1][0]), ll[k][1]}
 		mean += u[k][0]
 	}
 	if i := zoneIndex(mean / float64(len(u))); fitsZone(u, i) {
@@ -419,22 +404,8 @@ func (res *Result) observeZones(ctx context.Context, in Input, p Params, plan zo
 	obs := make([][]change.Observation, len(local))
 	if s := in.Series; s != nil {
 		for ti, t := range local {
-			col := seriesCols[ti]
-			if col < 0 {
-				continue
-			}
 			z := groups[group[ti]].zone
-			for di, d := range s.Dates {
-				ch := s.Chainage[di][col]
-				if math.IsNaN(ch) {
-					continue
-				}
-				dist := seriesDistance(t, ch, in.OriginSeaward)
-				obs[ti] = append(obs[ti], change.Observation{Time: d, Distance: dist, Uncertainty: p.DefaultUncertainty})
-				res.Intersections = append(res.Intersections, Intersection{
-					Transect: ti, Shoreline: di, Date: d, Distance: dist, Point: convertPoint(t.At(dist), z, res.Zone),
-				})
-			}
+			res.observeSeries(obs, ti, t, s, seriesCols[ti], in.OriginSeaward, p, func(q orb.Point) orb.Point { return convertPoint(q, z, res.Zone) })
 		}
 		return obs, nil
 	}
@@ -459,7 +430,7 @@ func (res *Result) observeZones(ctx context.Context, in Input, p Params, plan zo
 		for k, ti := range g.members {
 			for end, q := range []orb.Point{local[ti].Origin, local[ti].End} {
 				ll := g.zone.Inverse(q)
-				b = extend(b, k == 0 && end == 0, orb.Point{unwrap(ll[0], plan.centre), ll[1]}.Bound())
+				b = extend(b, k == 0 && end == 0, orb.Point{utm.Unwrap(ll[0], plan.centre), ll[1]}.Bound())
 			}
 		}
 		near := pad(b, 2*p.Band+1)
@@ -739,7 +710,7 @@ func unwrappedBound(g orb.Geometry, centre float64) orb.Bound {
 	}
 	first := true
 	add := func(p orb.Point) {
-		q := orb.Point{unwrap(p[0], centre), p[1]}
+		q := orb.Point{utm.Unwrap(p[0], centre), p[1]}
 		if first {
 			b, first = q.Bound(), false
 		} else {

@@ -43,7 +43,7 @@ func north(p orb.Point, d float64) orb.Point {
 // lon/lat.
 func trueAzimuth(a, b orb.Point) float64 {
 	lat := (a[1] + b[1]) / 2
-	dx := wrapLon(b[0]-a[0]) * math.Pi / 180 * parallelRadius(lat)
+	dx := utm.WrapLongitude(b[0]-a[0]) * math.Pi / 180 * parallelRadius(lat)
 	dy := (b[1] - a[1]) * math.Pi / 180 * meridianRadius(lat)
 	az := math.Atan2(dx, dy) * 180 / math.Pi
 	if az < 0 {
@@ -60,7 +60,7 @@ func scaleFactor(z utm.Zone, p orb.Point) float64 {
 }
 
 // angleDiff is a − b in degrees, in -180..180.
-func angleDiff(a, b float64) float64 { return wrapLon(a - b) }
+func angleDiff(a, b float64) float64 { return utm.WrapLongitude(a - b) }
 
 // coastScene is a synthetic coast along a line of (nearly) constant latitude, lon/lat,
 // with land to the south in one admin unit per degree of longitude and shorelines that
@@ -78,7 +78,7 @@ func (c coastScene) line(offset float64) orb.LineString {
 	for k := 0; k <= n; k++ {
 		lon := c.west + float64(k)*c.step
 		// Written as data would be, within -180..180.
-		l = append(l, north(orb.Point{wrapLon(lon), c.lat(lon)}, offset))
+		l = append(l, north(orb.Point{utm.WrapLongitude(lon), c.lat(lon)}, offset))
 	}
 	return l
 }
@@ -90,7 +90,7 @@ func (c coastScene) input() Input {
 		top := coastScene{west: a, east: b, lat: c.lat, step: c.step}.line(0)
 		ring := append(orb.Ring(nil), top...)
 		bottom := c.lat(a) - 0.5
-		ring = append(ring, orb.Point{wrapLon(b), bottom}, orb.Point{wrapLon(a), bottom}, top[0])
+		ring = append(ring, orb.Point{utm.WrapLongitude(b), bottom}, orb.Point{utm.WrapLongitude(a), bottom}, top[0])
 		in.Units = append(in.Units, AdminUnit{
 			Code: fmt.Sprintf("U%03.0f", a), Name: fmt.Sprintf("%g°", a), Population: -1, Households: -1,
 			Geometry: orb.MultiPolygon{{ring}},
@@ -327,7 +327,7 @@ func TestLongCoast(t *testing.T) {
 			worstEnd = math.Max(worstEnd, e)
 		}
 		// Measured within 3° of the meridian of its zone...
-		if d := math.Abs(wrapLon(base[0] - res.TransectZone(i).CentralMeridian())); d > 3+1e-6 {
+		if d := math.Abs(utm.WrapLongitude(base[0] - res.TransectZone(i).CentralMeridian())); d > 3+1e-6 {
 			t.Errorf("transect %d at %.3f°E measured in %v, %.2f° from its meridian", i, base[0], res.TransectZone(i), d)
 		}
 		// ...and perpendicular to the coast on the ground, at the cuts as elsewhere.
@@ -511,7 +511,7 @@ func TestGivenTransectsZones(t *testing.T) {
 			ll := res.Zone.Inverse(x.Point)
 			ch := 200 + rates[x.Transect]*float64(x.Date.Year()-2000)
 			want := north(given[x.Transect].Line[0], ch)
-			d := math.Hypot(wrapLon(ll[0]-want[0])*math.Pi/180*parallelRadius(lat), (ll[1]-want[1])*math.Pi/180*m)
+			d := math.Hypot(utm.WrapLongitude(ll[0]-want[0])*math.Pi/180*parallelRadius(lat), (ll[1]-want[1])*math.Pi/180*m)
 			if d > 1e-3*ch+1e-3 {
 				t.Errorf("transect %d, %v: point %.3f m from its chainage", x.Transect, x.Date.Year(), d)
 			}
@@ -548,7 +548,7 @@ func TestCutPart(t *testing.T) {
 	straight := func(lon0, lon1, lat float64) orb.LineString {
 		var l orb.LineString
 		for lon := lon0; lon <= lon1+1e-9; lon += 0.05 {
-			l = append(l, orb.Point{wrapLon(lon), lat})
+			l = append(l, orb.Point{utm.WrapLongitude(lon), lat})
 		}
 		return l
 	}
@@ -609,7 +609,7 @@ func TestCutPart(t *testing.T) {
 					if l[k] == l[k-1] {
 						t.Errorf("repeated vertex %v", l[k])
 					}
-					d += math.Hypot(wrapLon(l[k][0]-l[k-1][0]), l[k][1]-l[k-1][1])
+					d += math.Hypot(utm.WrapLongitude(l[k][0]-l[k-1][0]), l[k][1]-l[k-1][1])
 				}
 				return d
 			}

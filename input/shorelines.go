@@ -21,6 +21,7 @@ import (
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/ogr"
 	"github.com/tasi-gis/tasi/vector/linework"
+	"github.com/tasi-gis/tasi/vector/utm"
 )
 
 // feature is one shoreline feature as read, cleaned, before features of one date are
@@ -337,7 +338,7 @@ func (l *loader) cleanLines(ft *feature, maxGap float64, note func(Note)) (bool,
 	}
 	at, total := linework.SelfCrossings(continuousLon(lines), 1)
 	if total > 0 {
-		at[0][0] = wrapLon(at[0][0])
+		at[0][0] = utm.WrapLongitude(at[0][0])
 		if l.c.Strict {
 			return false, fmt.Errorf("line crosses itself near %.6f,%.6f (%d crossings; without strict mode it is measured as it is)", at[0][0], at[0][1], total)
 		}
@@ -605,15 +606,10 @@ func continuousLon(lines orb.MultiLineString) orb.MultiLineString {
 	for k, l := range lines {
 		c := make(orb.LineString, len(l))
 		for i, p := range l {
-			lon := ref + wrapLon(p[0]-ref)
+			lon := utm.Unwrap(p[0], ref)
 			c[i], ref = orb.Point{lon, p[1]}, lon
 		}
 		out[k] = c
 	}
 	return out
-}
-
-// wrapLon brings a longitude into [-180, 180).
-func wrapLon(lon float64) float64 {
-	return math.Mod(math.Mod(lon+180, 360)+360, 360) - 180
 }

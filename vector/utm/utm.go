@@ -94,7 +94,7 @@ func ZoneFor(lon, lat float64) (Zone, error) {
 	if lat < MinLat || lat > MaxLat {
 		return Zone{}, fmt.Errorf("utm zone for (%g, %g): %w", lon, lat, ErrOutOfRange)
 	}
-	lon = wrap180(lon)
+	lon = WrapLongitude(lon)
 	num := int(math.Floor((lon+180)/6)) + 1
 	if num > 60 { // lon == 180
 		num = 60
@@ -155,12 +155,12 @@ func (c *Centre) Add(p orb.Point) {
 		return
 	}
 	if c.n == 0 {
-		c.ref, c.minLat, c.maxLat = wrap180(lon), lat, lat
+		c.ref, c.minLat, c.maxLat = WrapLongitude(lon), lat, lat
 	}
 	c.n++
 	d := lon - c.ref
 	if d < -180 || d > 180 {
-		d = wrap180(d)
+		d = WrapLongitude(d)
 	}
 	c.sum += d
 	if lat < c.minLat {
@@ -223,7 +223,7 @@ func (c *Centre) Point() (orb.Point, bool) {
 	if c.n == 0 {
 		return orb.Point{}, false
 	}
-	return orb.Point{wrap180(c.ref + c.sum/float64(c.n)), (c.minLat + c.maxLat) / 2}, true
+	return orb.Point{WrapLongitude(c.ref + c.sum/float64(c.n)), (c.minLat + c.maxLat) / 2}, true
 }
 
 // Zone returns the zone of the centre, as ZoneFor gives it. It fails when no point has
@@ -288,7 +288,7 @@ func (z Zone) Forward(p orb.Point) orb.Point {
 	if !z.Valid() || !(math.Abs(p[1]) <= 90) {
 		return orb.Point{math.NaN(), math.NaN()}
 	}
-	lam := wrap180(p[0]-z.CentralMeridian()) * deg
+	lam := WrapLongitude(p[0]-z.CentralMeridian()) * deg
 	sinLam, cosLam := math.Sincos(lam)
 	tau := math.Tan(p[1] * deg)
 	taup := taupf(tau)
@@ -329,7 +329,7 @@ func (z Zone) Inverse(p orb.Point) orb.Point {
 	} else {
 		lat = math.Atan(tauf(sinXip/r)) / deg
 	}
-	return orb.Point{wrap180(z.CentralMeridian() + lam/deg), lat}
+	return orb.Point{WrapLongitude(z.CentralMeridian() + lam/deg), lat}
 }
 
 // krueger returns ζ + sign·Σ c_k sin(2kζ) for the complex ζ = xi + i·eta, summed with
@@ -379,8 +379,13 @@ func tauf(taup float64) float64 {
 	return tau
 }
 
-// wrap180 reduces a longitude in degrees to -180 ≤ x < 180, keeping 180 as 180.
-func wrap180(x float64) float64 {
+// Unwrap returns lon moved by whole turns to lie within 180° of ref, so that a line
+// across the antimeridian runs on continuously (179.9 next to 180.1, not −179.9).
+func Unwrap(lon, ref float64) float64 { return ref + WrapLongitude(lon-ref) }
+
+// WrapLongitude reduces a longitude (or a difference of two) in degrees to
+// -180 ≤ x < 180, keeping 180 as 180.
+func WrapLongitude(x float64) float64 {
 	if x >= -180 && x <= 180 {
 		return x
 	}

@@ -74,7 +74,7 @@ func TestInverse(t *testing.T) {
 			z, _ := ZoneFromEPSG(tc.epsg)
 			got := z.Inverse(orb.Point{tc.e, tc.n})
 			// degrees to metres on the ground, near enough for a millimetre check
-			dx := wrap180(got[0]-tc.lon) * 111320 * math.Cos(tc.lat*deg)
+			dx := WrapLongitude(got[0]-tc.lon) * 111320 * math.Cos(tc.lat*deg)
 			dy := (got[1] - tc.lat) * 110540
 			if math.Abs(dx) > tc.tol || math.Abs(dy) > tc.tol {
 				t.Errorf("%v.Inverse(%.4f, %.4f) = %.10f, %.10f; want %v, %v",
@@ -92,7 +92,7 @@ func TestRoundTrip(t *testing.T) {
 		worst := 0.0
 		for lat := -80.0; lat <= 84; lat += 0.7 {
 			for dl := -15.0; dl <= 15; dl += 0.37 {
-				p := orb.Point{wrap180(cm + dl), lat}
+				p := orb.Point{WrapLongitude(cm + dl), lat}
 				q := z.Forward(p)
 				r := z.Inverse(q)
 				if math.IsNaN(r[0]) || math.IsNaN(r[1]) {
@@ -104,7 +104,7 @@ func TestRoundTrip(t *testing.T) {
 					worst = d
 				}
 				// and in degrees, scaled to metres on the ellipsoid
-				dlon := wrap180(r[0]-p[0]) * 111320 * math.Cos(lat*deg)
+				dlon := WrapLongitude(r[0]-p[0]) * 111320 * math.Cos(lat*deg)
 				dlat := (r[1] - p[1]) * 110540
 				if d := math.Hypot(dlon, dlat); d > 1e-3 {
 					t.Fatalf("%v: %v → %v → %v: %.3g m off", z, p, q, r, d)
@@ -277,7 +277,7 @@ func TestAntimeridian(t *testing.T) {
 			if r[0] < -180 || r[0] > 180 {
 				t.Errorf("%v: Inverse gave longitude %v outside -180..180", z, r[0])
 			}
-			if d := wrap180(r[0]-lon) * 111320; math.Abs(d) > 1e-6 || math.Abs(r[1]-lat) > 1e-11 {
+			if d := WrapLongitude(r[0]-lon) * 111320; math.Abs(d) > 1e-6 || math.Abs(r[1]-lat) > 1e-11 {
 				t.Errorf("%v: %v → %v", z, lon, r)
 			}
 		}
@@ -303,7 +303,7 @@ func TestCentre(t *testing.T) {
 			var c Centre
 			c.AddGeometry(tc.g)
 			p, ok := c.Point()
-			if !ok || math.Abs(wrap180(p[0]-tc.lon)) > 1e-3 || p[0] < -180 || p[0] > 180 {
+			if !ok || math.Abs(WrapLongitude(p[0]-tc.lon)) > 1e-3 || p[0] < -180 || p[0] > 180 {
 				t.Errorf("centre %v, %v; want longitude %v", p, ok, tc.lon)
 			}
 			z, err := ZoneOfGeometry(tc.g)
@@ -321,7 +321,7 @@ func TestCentre(t *testing.T) {
 	}
 	p, _ := fwd.Point()
 	q, _ := back.Point()
-	if math.Abs(wrap180(p[0]-q[0])) > 1e-12 || p[1] != q[1] || math.Abs(wrap180(p[0]-179.4)) > 1e-9 {
+	if math.Abs(WrapLongitude(p[0]-q[0])) > 1e-12 || p[1] != q[1] || math.Abs(WrapLongitude(p[0]-179.4)) > 1e-9 {
 		t.Errorf("forward %v, backward %v; want 179.4 both", p, q)
 	}
 	// Non-finite points are skipped; no data is an error.
