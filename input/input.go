@@ -163,9 +163,9 @@ func (l *loader) load(ctx context.Context) (analysis.Input, error) {
 			l.bundled <- bundledResult{ref, err}
 		}()
 	}
-	for role, path := range map[string]string{"transects": c.Transects, "admin": c.Admin, "land": c.Land, "coast": c.Coast} {
-		if path != "" && path != "none" {
-			if err := l.checkNotOutput(path, role); err != nil {
+	for _, f := range []struct{ role, path string }{{"transects", c.Transects}, {"admin", c.Admin}, {"land", c.Land}, {"coast", c.Coast}} {
+		if f.path != "" && f.path != "none" {
+			if err := l.checkNotOutput(f.path, f.role); err != nil {
 				return in, err
 			}
 		}
