@@ -299,3 +299,43 @@ func TestSheetName(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEColumns checks that the README's table of at-risk columns names every column
+// with its hashtag, in order, the per-horizon columns as one p_reached_<year> row.
+func TestREADMEColumns(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(data), "\n### At-risk lists\n")
+	if !ok {
+		t.Fatal("README has no section At-risk lists")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var documented []string
+	for _, line := range strings.Split(section, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") || !strings.HasPrefix(strings.TrimSpace(cells[2]), "`#") {
+			continue
+		}
+		documented = append(documented, strings.Trim(strings.TrimSpace(cells[1]), "`")+" "+strings.Trim(strings.TrimSpace(cells[2]), "`"))
+	}
+	l := atRiskSample()
+	cols, err := AtRiskColumns(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, c := range cols {
+		if strings.HasPrefix(c.Name, "p_reached_") {
+			if c.Name == fmt.Sprintf("p_reached_%d", l.Horizons[0].Year()) {
+				want = append(want, "p_reached_<year> #indicator+p_reached+y<year>")
+			}
+			continue
+		}
+		want = append(want, c.Name+" "+c.HXL)
+	}
+	if !slices.Equal(documented, want) {
+		t.Errorf("README documents\n%s\nwant\n%s", strings.Join(documented, "\n"), strings.Join(want, "\n"))
+	}
+}
