@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"io"
@@ -67,9 +68,9 @@ func AtRiskKML(w io.Writer, l *plan.List, opts ...Option) error {
 	cells := make([]cell, 0, len(cols))
 	done := 0
 	for _, g := range byMunicipality(l) {
-		name := g.name
-		if g.code != "" {
-			name = strings.TrimSpace(g.name + " (" + g.code + ")")
+		name := cmp.Or(g.name, g.code, "No municipality")
+		if g.name != "" && g.code != "" {
+			name += " (" + g.code + ")"
 		}
 		folder := kml.Folder(
 			kml.Name(name),
