@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tasi-gis/tasi/plan"
 	"github.com/tasi-gis/tasi/vector/utm"
@@ -43,7 +44,14 @@ type cell struct {
 	b     bool    // flags
 }
 
-func textCell(s string) cell { return cell{empty: s == "", text: s} }
+// textCell is a text value, with invalid UTF-8 replaced by U+FFFD so that every format
+// holds the same valid text.
+func textCell(s string) cell {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	return cell{empty: s == "", text: s}
+}
 
 func boolCell(b bool) cell { return cell{text: strconv.FormatBool(b), b: b} }
 

@@ -2,6 +2,8 @@ package export
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -12,10 +14,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/plan"
+	"github.com/xuri/excelize/v2"
 )
 
 // atRiskSample is a hand-built at-risk list over two municipalities, Liquiçá (TL08) and
@@ -337,5 +341,46 @@ func TestREADMEColumns(t *testing.T) {
 	}
 	if !slices.Equal(documented, want) {
 		t.Errorf("README documents\n%s\nwant\n%s", strings.Join(documented, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestAtRiskOddText checks that rows without a municipality and names with control
+// characters or invalid UTF-8 still give files their readers open.
+func TestAtRiskOddText(t *testing.T) {
+	l := atRiskSample()
+	l.Rows[0].Community.Name = "Bad\x01name \xff<&>\"'"
+	l.Rows[1].Community.RegionCode, l.Rows[1].Community.RegionName = "", ""
+	for _, f := range Formats() {
+		var b bytes.Buffer
+		if err := f.WriteAtRisk(&b, l); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		switch f {
+		case CSV:
+			if !utf8.Valid(b.Bytes()) || !strings.Contains(b.String(), "Bad\x01name \uFFFD<&>") {
+				t.Errorf("CSV: invalid UTF-8 or the name lost:\n%s", b.String())
+			}
+		case GeoJSON:
+			var g geoJSON
+			if err := json.Unmarshal(b.Bytes(), &g); err != nil {
+				t.Errorf("GeoJSON: %v", err)
+			}
+		case KML:
+			var k kmlFile
+			if err := xml.Unmarshal(b.Bytes(), &k); err != nil {
+				t.Errorf("KML: %v", err)
+			} else if len(k.Document.Folders) != 3 || k.Document.Folders[0].Name != "No municipality" {
+				t.Errorf("KML folders %d, first %q", len(k.Document.Folders), k.Document.Folders[0].Name)
+			}
+		case XLSX:
+			x, err := excelize.OpenReader(&b)
+			if err != nil {
+				t.Fatalf("XLSX: %v", err)
+			}
+			if got := x.GetSheetList(); !slices.Contains(got, "No municipality") {
+				t.Errorf("XLSX sheets %q", got)
+			}
+			x.Close()
+		}
 	}
 }
