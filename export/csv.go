@@ -1,8 +1,12 @@
-// Package export writes analysis results as the flat files people pass around: CSV today,
-// and the HXL, XLSX, GeoJSON and KML lists civil protection asks for.
+// Package export writes analysis results as the flat files people pass around: a run's
+// transects.csv and admin_change.csv, and the at-risk lists civil protection asks for
+// (package plan computes them) as CSV with an HXL row, XLSX, GeoJSON and KML, all from one
+// definition of their columns (AtRiskColumns). Writers write to an io.Writer; they open no
+// file.
 //
-// Every writer is deterministic: the same Result gives the same bytes. Undefined values
-// (NaN statistics, unknown census figures) are empty cells, never 0 or "NaN".
+// Every writer is deterministic: the same Result or List gives the same bytes. Undefined
+// values (NaN statistics, unknown census figures) are empty cells, never 0 or "NaN".
+// Coordinates are WGS84 lon/lat in degrees, distances metres, rates metres per year.
 package export
 
 import (
