@@ -13,7 +13,9 @@
 //   - 2,871 settlement points of the 1:50,000 topographic map gazetteer that fall inside a
 //     suco, with their kind and suco P-code;
 //   - 6 sea ports (ferry terminals) from the HOT OpenStreetMap export
-//     (© OpenStreetMap contributors, ODbL).
+//     (© OpenStreetMap contributors, ODbL);
+//   - the WorldPop settlement-constrained population grid (CC BY 4.0) as GeoTIFF bytes, for
+//     package raster/gdal to decode (PopulationGrid).
 //
 // OCHA marks the suco (admin level 3) layer "for information only, not official": Decree Law
 // 16/2017 created sucos that have no public geometry yet, and the data predates Atauro

@@ -1,8 +1,11 @@
 package data_test
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -378,4 +381,38 @@ func (idx *segmentIndex) distance(p orb.Point) float64 {
 		}
 	}
 	return best
+}
+
+// TestPopulationGrid checks the bundled WorldPop GeoTIFF: its size and SHA-256 (the file is
+// bundled as is), a little-endian TIFF header, that each call returns its own copy, and,
+// when the shared data is there, that it is byte for byte the shared file.
+func TestPopulationGrid(t *testing.T) {
+	t.Parallel()
+	b := data.PopulationGrid()
+	const wantSHA = "fb6b703a1215cf850b27c2951d84ac82282089ea8c051de35b7765df6bee4b92"
+	if got := fmt.Sprintf("%x", sha256.Sum256(b)); len(b) != 829542 || got != wantSHA {
+		t.Errorf("PopulationGrid: %d bytes, SHA-256 %s; want 829542 bytes, %s", len(b), got, wantSHA)
+	}
+	if !bytes.HasPrefix(b, []byte("II*\x00")) {
+		t.Errorf("PopulationGrid starts % x, want a little-endian TIFF header", b[:min(4, len(b))])
+	}
+	b[0] = 'X'
+	if data.PopulationGrid()[0] != 'I' {
+		t.Error("changing the returned bytes changed the bundle")
+	}
+
+	path := filepath.Join(sharedData, "tls_worldpop_population", "tls_population_base.tif")
+	shared, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared data missing under CI: %v", err)
+		}
+		t.Skipf("shared data not available: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(shared, data.PopulationGrid()) {
+		t.Errorf("bundled grid differs from %s", path)
+	}
 }
