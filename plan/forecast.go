@@ -70,6 +70,9 @@ func NewForecast(res *analysis.Result, opt Options) (*Forecast, error) {
 	if opt.Confidence == 0 {
 		opt.Confidence = res.Params.Confidence
 	}
+	if opt.Confidence == 0 { // a run read back from a store keeps no parameters
+		opt.Confidence = analysis.DefaultParams().Confidence
+	}
 	if !(opt.Confidence > 0 && opt.Confidence < 1) {
 		return nil, fmt.Errorf("forecast: confidence %v: must lie between 0 and 1", opt.Confidence)
 	}
@@ -137,8 +140,12 @@ func NewForecast(res *analysis.Result, opt Options) (*Forecast, error) {
 // with the uncertainty of their shoreline (the run's default for a time series).
 func observations(res *analysis.Result) [][]change.Observation {
 	obs := make([][]change.Observation, len(res.Transects))
+	def := res.Params.DefaultUncertainty
+	if !(def > 0) {
+		def = analysis.DefaultParams().DefaultUncertainty
+	}
 	for _, x := range res.Intersections {
-		u := res.Params.DefaultUncertainty
+		u := def
 		if x.Shoreline < len(res.Shorelines) {
 			u = res.Shorelines[x.Shoreline].Uncertainty
 		}

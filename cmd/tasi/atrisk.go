@@ -1,0 +1,342 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb/project"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/gpkg"
+	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/export"
+	"github.com/tasi-gis/tasi/input"
+	"github.com/tasi-gis/tasi/internal/fileset"
+	"github.com/tasi-gis/tasi/plan"
+	"github.com/tasi-gis/tasi/raster"
+	rastergdal "github.com/tasi-gis/tasi/raster/gdal"
+	"github.com/tasi-gis/tasi/vector/change"
+)
+
+// caveatOCHA is what every list built on the bundled sucos says of them (DOMAIN.md).
+const caveatOCHA = "Admin boundaries: OCHA COD-AB Timor-Leste 2020; OCHA marks the suco (admin level 3) layer \"for information only, not official\"."
+
+// atRiskConfig is what `tasi at-risk` is told.
+type atRiskConfig struct {
+	gpkg, db, run           string
+	horizons                string
+	horizon                 string
+	refDate                 string
+	rate                    string
+	confidence, setback     float64
+	municipality            string
+	minProbability          float64
+	format, out             string
+	communities, population string
+	nameField, codeField    string
+	assumeCRS               string
+}
+
+func runAtRisk(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("at-risk", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var c atRiskConfig
+	fs.StringVar(&c.gpkg, "gpkg", "", "the results GeoPackage of a run (tasi analyze --out)")
+	fs.StringVar(&c.db, "db", "", "the PostGIS database of runs (default $"+envDatabaseURL+" when --gpkg is not given)")
+	fs.StringVar(&c.run, "run", "latest", "the run in the database: its id, or latest")
+	fs.StringVar(&c.horizons, "horizons", "10,20,30", "forecast horizons, years after the reference date")
+	fs.StringVar(&c.horizon, "horizon", "", "the horizon of the list: years after the reference date (20) or a calendar year (2045); default the middle horizon")
+	fs.StringVar(&c.refDate, "ref-date", "", "the date horizons count from (YYYY-MM-DD); default the youngest shoreline's")
+	fs.StringVar(&c.rate, "rate", "lrr", "the rate forecasts extend: lrr or wlr")
+	fs.Float64Var(&c.confidence, "confidence", 0, "confidence level in percent of the forecast band (default: the run's, 90)")
+	fs.Float64Var(&c.setback, "setback", plan.DefaultSetback, "metres landward of the forecast shoreline counted at risk")
+	fs.StringVar(&c.municipality, "municipality", "", "keep one municipality, by P-code (TL01)")
+	fs.Float64Var(&c.minProbability, "min-probability", 0, "keep communities reached by the horizon with at least this probability (0 to 1)")
+	fs.StringVar(&c.format, "format", "csv", "csv (with an HXL row), xlsx, geojson or kml")
+	fs.StringVar(&c.out, "out", "", "the file to write; - for standard output (default: a name from the horizon and filter)")
+	fs.StringVar(&c.communities, "communities", "", "a point layer of communities (default: the bundled gazetteer localities)")
+	fs.StringVar(&c.nameField, "community-name-field", "", "the community layer's name field (default: name, place_name, …)")
+	fs.StringVar(&c.codeField, "community-code-field", "", "the community layer's code field (default: code, pcode, id)")
+	fs.StringVar(&c.population, "population", "", "a population grid, people per cell (default: the bundled WorldPop 100 m grid of Timor-Leste)")
+	fs.StringVar(&c.assumeCRS, "assume-crs", "", "CRS of a community layer that declares none (EPSG:4326)")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: tasi at-risk --gpkg results.gpkg|--db URL [flags]\n\nList the communities the forecast shoreline reaches, with their people, households and probability.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if _, err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("at-risk: unexpected argument %q", fs.Arg(0))
+	}
+	list, scope, err := atRiskList(ctx, e, c)
+	if err != nil {
+		return fmt.Errorf("at-risk: %w", err)
+	}
+	format, err := export.ParseFormat(c.format)
+	if err != nil {
+		return fmt.Errorf("at-risk: --format: %w", err)
+	}
+	if c.out == "-" {
+		return format.WriteAtRisk(e.stdout, list)
+	}
+	if c.out == "" {
+		c.out = format.FileName(list, scope)
+	}
+	// Written whole or not at all: an interrupted export leaves an earlier list as it was.
+	set, err := fileset.Begin(c.out)
+	if err != nil {
+		return fmt.Errorf("at-risk: %w", err)
+	}
+	defer set.Abort()
+	if err := writeFile(set.Temp(c.out), func(w io.Writer) error { return format.WriteAtRisk(w, list) }); err != nil {
+		return fmt.Errorf("at-risk: write %s: %w", c.out, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("at-risk: interrupted: %s left as it was: %w", c.out, err)
+	}
+	if err := set.Commit(); err != nil {
+		return fmt.Errorf("at-risk: write %s: %w", c.out, err)
+	}
+	e.log.Info("wrote at-risk list", "file", c.out, "communities", len(list.Rows), "horizon", list.Horizons[list.Selected].Year())
+	return nil
+}
+
+// atRiskList builds the list c asks for; scope names its filter for the file name.
+func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string, error) {
+	res, prov, runID, err := loadRun(ctx, c)
+	if err != nil {
+		return nil, "", err
+	}
+	opt, err := c.forecastOptions(res)
+	if err != nil {
+		return nil, "", err
+	}
+	if opt.Confidence == 0 { // the run's level, as analyze was told it
+		if v, err := strconv.ParseFloat(prov.Parameters["confidence"], 64); err == nil && v > 0 && v < 100 {
+			opt.Confidence = v / 100
+		}
+	}
+	f, err := plan.NewForecast(res, opt)
+	if err != nil {
+		return nil, "", err
+	}
+	selected, err := c.selectedHorizon(f)
+	if err != nil {
+		return nil, "", err
+	}
+	step := time.Now()
+	zones := plan.Zones(res, f, nil)
+
+	ref, err := data.TimorLeste()
+	if err != nil {
+		return nil, "", fmt.Errorf("load bundled data: %w", err)
+	}
+	units, bundled := unitsOf(res, ref)
+	var communities []plan.Community
+	if c.communities != "" {
+		var notes []input.Note
+		communities, notes, err = input.ReadCommunities(ctx, c.communities, units,
+			input.CommunityFields{Name: c.nameField, Code: c.codeField}, c.assumeCRS)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, n := range notes {
+			e.log.Warn(n.String())
+		}
+	} else {
+		if !bundled {
+			return nil, "", errors.New("the run lies outside the bundled data of Timor-Leste: give its communities (--communities)")
+		}
+		communities = input.BundledCommunities(ref)
+	}
+	var grid *raster.Grid
+	switch {
+	case c.population != "":
+		grid, err = rastergdal.Read(ctx, c.population, rastergdal.Options{})
+	case bundled:
+		grid, err = rastergdal.ReadBytes(ctx, "worldpop.tif", data.PopulationGrid(), rastergdal.Options{})
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("read population grid: %w", err)
+	}
+	var pop *plan.Population
+	if grid != nil {
+		if pop, err = plan.Allocate(ctx, units, grid, communities); err != nil {
+			return nil, "", err
+		}
+	}
+	rows := plan.Assess(res, f, zones, communities, pop)
+	var municipalities []string
+	for _, u := range units {
+		if u.RegionCode != "" && !slices.Contains(municipalities, u.RegionCode) {
+			municipalities = append(municipalities, u.RegionCode)
+		}
+	}
+	slices.Sort(municipalities)
+	h, kept, err := plan.Select(rows, f, municipalities, plan.ListOptions{
+		Horizon: f.Horizons[selected].Years, Municipality: c.municipality, MinProbability: c.minProbability,
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	e.log.Info("assessed communities", "communities", len(communities), "at_risk", len(kept), "horizon", f.Horizons[h].Year(),
+		"zones", len(zones), "took", since(step))
+	list := &plan.List{
+		RunID: runID, RefDate: f.RefDate, Horizons: f.Horizons, Selected: h, Rows: kept,
+		Setback: f.Setback, Confidence: f.Confidence, RateKind: f.RateKind.String(), Provenance: prov,
+	}
+	if bundled {
+		list.Caveats = append(list.Caveats, caveatOCHA)
+	}
+	scope := c.municipality
+	return list, scope, nil
+}
+
+// loadRun reads the run c names from a GeoPackage or the database.
+func loadRun(ctx context.Context, c atRiskConfig) (*analysis.Result, analysis.Provenance, string, error) {
+	if c.gpkg != "" {
+		if c.db != "" {
+			return nil, analysis.Provenance{}, "", errors.New("give --gpkg or --db, not both")
+		}
+		res, prov, err := gpkg.Read(ctx, c.gpkg)
+		if err != nil {
+			return nil, prov, "", err
+		}
+		return res, prov, strconv.FormatInt(gpkgRunRecord(res, prov).ID, 10), nil
+	}
+	url := databaseURL(c.db)
+	if url == "" || url == "none" {
+		return nil, analysis.Provenance{}, "", fmt.Errorf("give a run: --gpkg results.gpkg, or --db URL (or $%s)", envDatabaseURL)
+	}
+	s, err := openStore(ctx, "at-risk", url)
+	if err != nil {
+		return nil, analysis.Provenance{}, "", err
+	}
+	defer s.Close()
+	var id int64
+	if c.run == "" || c.run == "latest" {
+		runs, err := s.Runs(ctx)
+		if err != nil {
+			return nil, analysis.Provenance{}, "", err
+		}
+		for _, r := range runs {
+			if r.Status == postgis.Succeeded {
+				id = r.ID
+				break
+			}
+		}
+		if id == 0 {
+			return nil, analysis.Provenance{}, "", errors.New("the database holds no run that succeeded")
+		}
+	} else if id, err = strconv.ParseInt(c.run, 10, 64); err != nil || id <= 0 {
+		return nil, analysis.Provenance{}, "", fmt.Errorf("--run %q: want a run id or latest", c.run)
+	}
+	res, run, err := s.ReadRun(ctx, id)
+	if err != nil {
+		return nil, analysis.Provenance{}, "", err
+	}
+	prov := analysis.Provenance{Version: run.Version, Started: run.AnalysisStarted, Finished: run.AnalysisFinished,
+		Parameters: run.Parameters, Inputs: run.Inputs}
+	return res, prov, strconv.FormatInt(id, 10), nil
+}
+
+// unitsOf returns the admin units communities and census counts come from, in lon/lat:
+// the bundled sucos where the run lies in Timor-Leste (all of them, inland ones too, so
+// that every locality has its suco), else the run's own units.
+func unitsOf(res *analysis.Result, ref *data.Reference) ([]analysis.AdminUnit, bool) {
+	if len(res.Transects) > 0 {
+		ll := res.Zone.Inverse(res.Transects[len(res.Transects)/2].BaselinePoint())
+		if ref.Bound().Pad(0.05).Contains(ll) {
+			return ref.Units, true
+		}
+	}
+	units := make([]analysis.AdminUnit, len(res.Units))
+	for i, u := range res.Units {
+		units[i] = u.Unit
+		units[i].Geometry = project.MultiPolygon(u.Unit.Geometry.Clone(), res.Zone.Inverse)
+	}
+	return units, false
+}
+
+// forecastOptions turns the flags into plan.Options.
+func (c atRiskConfig) forecastOptions(res *analysis.Result) (plan.Options, error) {
+	var opt plan.Options
+	for _, s := range strings.Split(c.horizons, ",") {
+		y, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return opt, fmt.Errorf("--horizons %q: want years after the reference date, such as 10,20,30", c.horizons)
+		}
+		opt.Horizons = append(opt.Horizons, y)
+	}
+	if c.refDate != "" {
+		d, err := input.DateParser{Latest: time.Now().AddDate(100, 0, 0)}.Parse(c.refDate)
+		if err != nil {
+			return opt, fmt.Errorf("--ref-date: %w", err)
+		}
+		opt.RefDate = d
+	}
+	switch strings.ToLower(c.rate) {
+	case "lrr":
+		opt.Rate = change.LinearRate
+	case "wlr":
+		opt.Rate = change.WeightedRate
+	default:
+		return opt, fmt.Errorf("--rate %q: want lrr or wlr", c.rate)
+	}
+	if c.confidence != 0 {
+		if !(c.confidence >= 50 && c.confidence < 100) {
+			return opt, fmt.Errorf("--confidence %g: the level is in percent, from 50 to below 100 (90 for 90 %%)", c.confidence)
+		}
+		opt.Confidence = c.confidence / 100
+	}
+	switch {
+	case c.setback < 0 || math.IsNaN(c.setback):
+		return opt, fmt.Errorf("--setback %g: must be zero or a positive number of metres", c.setback)
+	case c.setback == 0:
+		opt.Setback = -1 // none
+	default:
+		opt.Setback = c.setback
+	}
+	return opt, nil
+}
+
+// selectedHorizon is the index in f of --horizon: years after the reference date, or a
+// calendar year.
+func (c atRiskConfig) selectedHorizon(f *plan.Forecast) (int, error) {
+	if c.horizon == "" {
+		return len(f.Horizons) / 2, nil
+	}
+	v, err := strconv.Atoi(strings.TrimSpace(c.horizon))
+	if err != nil {
+		return 0, fmt.Errorf("--horizon %q: want years after the reference date (20) or a calendar year (2045)", c.horizon)
+	}
+	years := v
+	if v >= 1000 { // a calendar year
+		years = v - f.RefDate.Year()
+		if years < 1 {
+			return 0, fmt.Errorf("--horizon %d: before or in the reference year %d", v, f.RefDate.Year())
+		}
+	}
+	if years < 1 || years > plan.MaxHorizon {
+		return 0, fmt.Errorf("--horizon %s: %d years after the reference date %s; it must be 1 to %d", c.horizon, years, f.RefDate.Format(time.DateOnly), plan.MaxHorizon)
+	}
+	for i, hz := range f.Horizons {
+		if hz.Years == years {
+			return i, nil
+		}
+	}
+	var have []string
+	for _, hz := range f.Horizons {
+		have = append(have, fmt.Sprintf("%d (%d)", hz.Years, hz.Year()))
+	}
+	return 0, fmt.Errorf("--horizon %s: %d years is not one of the forecast's horizons %s; add it to --horizons", c.horizon, years, strings.Join(have, ", "))
+}
