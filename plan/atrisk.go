@@ -33,7 +33,8 @@ const reachKm = 2.0
 // It is in the zone at a horizon when a hazard zone of that horizon contains it, or when it
 // lies within the setback of the forecast shoreline on its transect; InBand likewise for the
 // landward band edge. People and Households are its people living in the band-edge zone,
-// as pop.PeopleIn counts them. Severity follows the rule of Severities.
+// as pop.PeopleIn counts them; without pop, all of the community's own counts when it lies
+// in that zone. Severity follows the rule of Severities.
 func Assess(res *analysis.Result, f *Forecast, zones []Zone, communities []Community, pop *Population) []AtRisk {
 	fwd := res.Zone.Forward
 	nearest := newTransectIndex(res)
@@ -73,9 +74,6 @@ func Assess(res *analysis.Result, f *Forecast, zones []Zone, communities []Commu
 			e := Exposure{Horizon: hz, People: math.NaN(), Households: math.NaN()}
 			e.InZone = indexes[key{h, false}].Contains(p)
 			e.InBand = indexes[key{h, true}].Contains(p) || e.InZone
-			if exposed != nil && ci < len(exposed[h].Communities) {
-				e.People, e.Households = exposed[h].Communities[ci].People, exposed[h].Communities[ci].Households
-			}
 			a.Exposure[h] = e
 		}
 		if ti >= 0 {
@@ -92,6 +90,17 @@ func Assess(res *analysis.Result, f *Forecast, zones []Zone, communities []Commu
 					e.InZone = e.InZone || along >= f.Best[ti][h]-f.Setback
 					e.InBand = e.InBand || e.InZone || along >= f.Edge[ti][h]-f.Setback
 				}
+			}
+		}
+		for h := range a.Exposure {
+			e := &a.Exposure[h]
+			switch {
+			case exposed != nil && ci < len(exposed[h].Communities):
+				e.People, e.Households = exposed[h].Communities[ci].People, exposed[h].Communities[ci].Households
+			case pop == nil && e.InBand:
+				e.People, e.Households = c.Population, c.Households // no grid: the community's own counts
+			case pop == nil:
+				e.People, e.Households = 0, 0
 			}
 		}
 		a.Severity = severity(a.Exposure)

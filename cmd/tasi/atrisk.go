@@ -173,6 +173,13 @@ func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string
 		if pop, err = plan.Allocate(ctx, units, grid, communities); err != nil {
 			return nil, "", err
 		}
+	} else {
+		for i := range communities { // no grid: the layer's counts, or none
+			communities[i].Rule = plan.Unknown
+			if !math.IsNaN(communities[i].Population) || !math.IsNaN(communities[i].Households) {
+				communities[i].Rule = plan.FromLayer
+			}
+		}
 	}
 	rows := plan.Assess(res, f, zones, communities, pop)
 	var municipalities []string
@@ -250,14 +257,19 @@ func loadRun(ctx context.Context, c atRiskConfig) (*analysis.Result, analysis.Pr
 }
 
 // unitsOf returns the admin units communities and census counts come from, in lon/lat:
-// the bundled sucos where the run lies in Timor-Leste (all of them, inland ones too, so
-// that every locality has its suco), else the run's own units.
+// the bundled sucos where the run's units are bundled sucos (all of them, inland ones too,
+// so that every locality has its suco), else the run's own units.
 func unitsOf(res *analysis.Result, ref *data.Reference) ([]analysis.AdminUnit, bool) {
-	if len(res.Transects) > 0 {
-		ll := res.Zone.Inverse(res.Transects[len(res.Transects)/2].BaselinePoint())
-		if ref.Bound().Pad(0.05).Contains(ll) {
-			return ref.Units, true
-		}
+	bundled := make(map[string]bool, len(ref.Units))
+	for _, u := range ref.Units {
+		bundled[u.Code] = true
+	}
+	all := len(res.Units) > 0
+	for _, u := range res.Units {
+		all = all && bundled[u.Unit.Code]
+	}
+	if all {
+		return ref.Units, true
 	}
 	units := make([]analysis.AdminUnit, len(res.Units))
 	for i, u := range res.Units {
