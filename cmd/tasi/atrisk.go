@@ -161,7 +161,7 @@ func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string
 	var grid *raster.Grid
 	switch {
 	case c.population != "":
-		grid, err = rastergdal.Read(ctx, c.population, rastergdal.Options{})
+		grid, err = rastergdal.Read(ctx, c.population, rastergdal.Options{Resampling: "sum"}) // people: a warp must keep the totals
 	case bundled:
 		grid, err = rastergdal.ReadBytes(ctx, "worldpop.tif", data.PopulationGrid(), rastergdal.Options{})
 	}
