@@ -107,6 +107,51 @@ func BenchmarkSourceTile(b *testing.B) {
 	}
 }
 
+// BenchmarkHazardTile measures what the hazard layer adds to a tile: the composite tile of
+// Dili's waterfront with every layer and with every layer but hazard, and the hazard layer
+// alone, at zooms 9 (its first) and 12, from each source, without gzip or cache.
+func BenchmarkHazardTile(b *testing.B) {
+	srcs := map[string]Source{"memory": memorySource(b)}
+	runs := map[string]int64{"memory": memorySource(b).run.ID}
+	if p, ok := benchPostGIS(b); ok {
+		srcs["postgis"] = p
+		runs["postgis"] = demoDB(b).run
+	}
+	all := layerNames(DefaultLayers())
+	var others []string
+	for _, n := range all {
+		if n != "hazard" {
+			others = append(others, n)
+		}
+	}
+	for _, name := range []string{"memory", "postgis"} {
+		src, ok := srcs[name]
+		if !ok {
+			continue
+		}
+		for _, tile := range []maptile.Tile{maptile.At(dili, 9), dili12} {
+			for _, set := range []struct {
+				name   string
+				layers []string
+			}{{"all", all}, {"all-but-hazard", others}, {"hazard", []string{"hazard"}}} {
+				b.Run(fmt.Sprintf("%s/z%d/%s", name, tile.Z, set.name), func(b *testing.B) {
+					ctx := context.Background()
+					var size int
+					b.ReportAllocs()
+					for i := 0; i < b.N; i++ {
+						t, err := src.Tile(ctx, runs[name], tile, set.layers)
+						if err != nil {
+							b.Fatal(err)
+						}
+						size = len(t)
+					}
+					b.ReportMetric(float64(size), "mvt-bytes")
+				})
+			}
+		}
+	}
+}
+
 // BenchmarkNewMemory indexes the demo run for the in-memory source.
 func BenchmarkNewMemory(b *testing.B) {
 	f := demoRun(b)

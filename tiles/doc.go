@@ -5,7 +5,7 @@
 //     over the Web Mercator columns data/postgis stores, valid and simplified for low
 //     zooms when a run is written (migrations 0001 and 0002);
 //   - in memory (NewMemory), for the embedded GeoPackage store: a run read with
-//     gpkg.Read, projected, simplified and indexed once, and each tile cut with orb's
+//     gpkg.ReadRun, projected, simplified and indexed once, and each tile cut with orb's
 //     clipper and MVT encoder following ST_AsMVTGeom step by step.
 //
 // Both sources cut equivalent tiles: the same layers, feature ids, properties and
@@ -17,8 +17,9 @@
 // The layer registry (DefaultLayers) is declarative: a Layer names its fields and types,
 // zoom range, PostGIS table and columns, and how to get the same features from an
 // in-memory run. Feature ids are stable across runs and sources: the 1-based number of
-// the admin unit (admin_change.unit), transect, shoreline, locality or coastline line in
-// its run or reference data. P-codes are properties.
+// the admin unit (admin_change.unit), hazard zone (hazard_zones.zone), transect,
+// shoreline, locality or coastline line in its run or reference data. P-codes are
+// properties.
 //
 // Geometry has three levels of detail (Level): full detail from zoom 11, simplified by
 // 100 m for zooms 7–10 and by 1000 m for zooms 0–6. A layer's tiles are empty below its
@@ -41,10 +42,10 @@
 //
 // With a GeoPackage written by tasi analyze:
 //
-//	res, prov, _ := gpkg.Read(ctx, path, gpkg.WithoutIntersections())
+//	r, _ := gpkg.ReadRun(ctx, path, gpkg.WithoutIntersections())
 //	ref, _ := data.TimorLeste()
 //	src, _ := tiles.NewMemory(tiles.Dataset{
-//		Run:    tiles.Run{ID: prov.Finished.Unix(), Finished: prov.Finished},
-//		Result: res, Reference: ref,
+//		Run:    tiles.Run{ID: r.Provenance.Finished.Unix(), Finished: r.Provenance.Finished},
+//		Result: r.Result, Reference: ref, Hazard: r.Hazard,
 //	}, nil)
 package tiles

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -154,8 +155,9 @@ func TestHandlerTiles(t *testing.T) {
 				wantLayers []string
 			}{
 				{dili8, "all", []string{"admin", "coastline", "shorelines", "localities"}},
-				{dili12, "all", []string{"admin", "coastline", "shorelines", "transects", "localities"}},
-				{dili14, "all", []string{"admin", "coastline", "shorelines", "transects", "localities"}},
+				{dili12, "all", []string{"admin", "hazard", "coastline", "shorelines", "transects", "localities"}},
+				{dili14, "all", []string{"admin", "hazard", "coastline", "shorelines", "transects", "localities"}},
+				{dili12, "hazard", []string{"hazard"}},
 				{dili12, "transects", []string{"transects"}},
 				{dili12, "admin", []string{"admin"}},
 			} {
@@ -456,6 +458,11 @@ func TestHandlerTileJSON(t *testing.T) {
 	if admin.ID != "admin" || admin.Fields["pcode"] != "String" || admin.Fields["mean_lrr"] != "Number" || admin.MinZoom != 5 {
 		t.Errorf("admin layer %+v", admin)
 	}
+	hazard := tj.VectorLayers[1]
+	want := map[string]string{"horizon_years": "Number", "horizon_year": "Number", "band": "Boolean", "unit_code": "String", "area_m2": "Number"}
+	if hazard.ID != "hazard" || !reflect.DeepEqual(hazard.Fields, want) || hazard.MinZoom != 9 || hazard.MaxZoom != 14 {
+		t.Errorf("hazard layer %+v, want fields %v from zoom 9", hazard, want)
+	}
 	// One layer, named run, configured base URL.
 	h = NewHandler(m, Options{BaseURL: "https://maps.example.org/tasi/"})
 	rec = get(t, h, fmt.Sprintf("/tiles/transects.json?run=%d", m.run.ID))
@@ -488,6 +495,9 @@ func TestHandlerStyle(t *testing.T) {
 		Layers []struct {
 			ID, Type, Source string
 			SourceLayer      string `json:"source-layer"`
+			MinZoom          int
+			Filter           []any
+			Layout           map[string]any
 			Paint            map[string]any
 		}
 		Metadata map[string]any
@@ -523,6 +533,38 @@ func TestHandlerStyle(t *testing.T) {
 	}
 	if style.Metadata["tasi:rate-ramp"] == nil {
 		t.Errorf("no ramp in metadata %v", style.Metadata)
+	}
+
+	// Hazard zones: one style layer per kind, above the units and under the lines, by
+	// horizon in three purples (the nearest darkest and on top), the best estimate
+	// stronger than the band's edge, which is outlined.
+	order := map[string]int{}
+	for i, l := range style.Layers {
+		order[l.ID] = i
+	}
+	for _, pair := range [][2]string{{"admin-outline", "hazard-band"}, {"hazard-band", "hazard-best"}, {"hazard-best", "coastline"},
+		{"hazard-best", "shorelines"}, {"hazard-best", "transects"}} {
+		if !(order[pair[0]] < order[pair[1]]) {
+			t.Errorf("style layer %s at %d, %s at %d: want %[1]s first (below)", pair[0], order[pair[0]], pair[1], order[pair[1]])
+		}
+	}
+	ramp := `["step",["get","horizon_years"],"#54278f",15,"#807dba",25,"#bcbddc"]`
+	for _, tc := range []struct {
+		id, filter string
+		opacity    float64
+		outline    bool
+	}{{"hazard-best", `["==",["get","band"],false]`, 0.7, false}, {"hazard-band", `["==",["get","band"],true]`, 0.25, true}} {
+		l := style.Layers[order[tc.id]]
+		filter, _ := json.Marshal(l.Filter)
+		sortKey, _ := json.Marshal(l.Layout["fill-sort-key"])
+		_, outline := l.Paint["fill-outline-color"]
+		if l.Type != "fill" || l.SourceLayer != "hazard" || l.MinZoom != 9 || string(filter) != tc.filter || colours[tc.id] != ramp ||
+			l.Paint["fill-opacity"] != tc.opacity || outline != tc.outline || string(sortKey) != `["-",["get","horizon_years"]]` {
+			t.Errorf("style layer %s: %+v, filter %s, colour %s, sort key %s", tc.id, l, filter, colours[tc.id], sortKey)
+		}
+	}
+	if style.Metadata["tasi:hazard-ramp"] == nil || style.Metadata["tasi:hazard-filters"] == nil {
+		t.Errorf("no hazard ramp or filters in metadata %v", style.Metadata)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/plan"
 )
 
 // GeometryType is the MVT geometry type of a layer's features.
@@ -174,6 +175,9 @@ type Dataset struct {
 	// Reference is the reference data (localities, coastline), WGS84 lon/lat; nil
 	// leaves the reference layers empty.
 	Reference *data.Reference
+	// Hazard is the run's forecast with its hazard zones, geometry in the run's UTM zone
+	// (gpkg.ReadRun gives it); nil leaves the hazard layer empty.
+	Hazard *plan.Hazard
 }
 
 var layerName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)

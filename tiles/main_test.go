@@ -15,6 +15,7 @@ import (
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/input/demo"
 	"github.com/tasi-gis/tasi/internal/pgtest"
+	"github.com/tasi-gis/tasi/plan"
 )
 
 // pg is the test binary's PostgreSQL server, started on first use.
@@ -35,14 +36,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// fixture is one demo run, as analysed, and as read back from the GeoPackage it was
-// written to.
+// fixture is one demo run with its hazard zones, as analysed, and as read back from the
+// GeoPackage it was written to.
 type fixture struct {
-	res  *analysis.Result // as analysed
-	prov analysis.Provenance
-	ref  *data.Reference
-	path string           // the GeoPackage
-	read *analysis.Result // read back from path
+	res    *analysis.Result // as analysed
+	hazard *plan.Hazard     // forecast from res at 10, 20 and 30 years
+	prov   analysis.Provenance
+	ref    *data.Reference
+	path   string           // the GeoPackage
+	read   *analysis.Result // read back from path
+	readHz *plan.Hazard     // read back from path
 }
 
 var (
@@ -52,7 +55,8 @@ var (
 )
 
 // demoRun returns a demo run over the whole Timor-Leste coast with six yearly shorelines
-// (2015–2020): 15,000 transects, 98 sucos. It is made once per test binary.
+// (2015–2020): 15,000 transects, 98 sucos, and its hazard zones at 10, 20 and 30 years. It
+// is made once per test binary.
 func demoRun(t testing.TB) *fixture {
 	t.Helper()
 	demoOnce.Do(func() { demo6, demoErr = makeDemo() })
@@ -77,12 +81,19 @@ func makeDemo() (*fixture, error) {
 		Version: "test", Started: started, Finished: started.Add(time.Minute),
 		Parameters: map[string]string{"spacing": "50"},
 	}}
-	if err := gpkg.Write(ctx, f.path, res, f.prov); err != nil {
+	fc, err := plan.NewForecast(res, plan.Options{})
+	if err != nil {
 		return nil, err
 	}
-	if f.read, _, err = gpkg.Read(ctx, f.path, gpkg.WithoutIntersections()); err != nil {
+	f.hazard = fc.Hazard(plan.Zones(res, fc, nil))
+	if err := gpkg.Write(ctx, f.path, res, f.prov, gpkg.WithHazard(f.hazard)); err != nil {
 		return nil, err
 	}
+	r, err := gpkg.ReadRun(ctx, f.path, gpkg.WithoutIntersections())
+	if err != nil {
+		return nil, err
+	}
+	f.read, f.readHz = r.Result, r.Hazard
 	return f, nil
 }
 
@@ -91,7 +102,7 @@ func makeDemo() (*fixture, error) {
 func memorySource(t testing.TB) *Memory {
 	t.Helper()
 	f := demoRun(t)
-	m, err := NewMemory(Dataset{Run: Run{ID: f.prov.Finished.Unix(), Finished: f.prov.Finished}, Result: f.read, Reference: f.ref}, nil)
+	m, err := NewMemory(Dataset{Run: Run{ID: f.prov.Finished.Unix(), Finished: f.prov.Finished}, Result: f.read, Reference: f.ref, Hazard: f.readHz}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +156,7 @@ func newDB(url string, f *fixture) (*db, error) {
 	if err := s.ImportReference(ctx, f.ref); err != nil {
 		return nil, err
 	}
-	id, err := s.WriteRun(ctx, f.res, f.prov)
+	id, err := s.WriteRun(ctx, f.res, f.prov, postgis.WithHazard(f.hazard))
 	if err != nil {
 		return nil, err
 	}

@@ -40,9 +40,9 @@ type PostGIS struct {
 }
 
 // NewPostGIS returns a Source reading tasi's tables in schema (data/postgis's Store.Schema,
-// migrated to version 2 or later) through pool, such as Store.Pool. layers is the
-// registry; nil means DefaultLayers. PostGIS functions must resolve on the pool's
-// search_path (the Store's pool has the postgis schema on it).
+// migrated to version 7 or later: version 7 added hazard_zones) through pool, such as
+// Store.Pool. layers is the registry; nil means DefaultLayers. PostGIS functions must
+// resolve on the pool's search_path (the Store's pool has the postgis schema on it).
 func NewPostGIS(pool *pgxpool.Pool, schema string, layers []Layer) (*PostGIS, error) {
 	if layers == nil {
 		layers = DefaultLayers()

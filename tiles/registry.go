@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"time"
 
@@ -20,7 +21,7 @@ var levels3857 = [3]string{"t.geom_3857", "t.geom_3857_mid", "t.geom_3857_lo"}
 
 // DefaultLayers returns tasi's tile layers, in the order they are drawn (first at the
 // bottom) and encoded in composite tiles. Each call returns a new slice the caller may
-// extend: later issues add hazard zones, at-risk communities and depots as one entry each.
+// extend: later issues add at-risk communities and depots as one entry each.
 func DefaultLayers() []Layer {
 	return []Layer{
 		{
@@ -56,6 +57,24 @@ func DefaultLayers() []Layer {
 			Simplify: [3]float64{0, 100, 1000},
 			PostGIS:  Table{Table: "admin_change", ID: "t.unit", Geom: levels3857, PerRun: true},
 			Memory:   adminFeatures,
+		},
+		{
+			Name: "hazard",
+			Description: "Hazard zones: the land the sea is forecast to take by each horizon, per admin unit, from today's shoreline " +
+				"to the best estimate (band false) or to the landward edge of the forecast band (band true), widened by the setback.",
+			Geometry: Polygon,
+			MinZoom:  9, MaxZoom: 14,
+			Fields: []Field{
+				{Name: "horizon_years", Type: Number, Integer: true, Description: "years after the reference date"},
+				{Name: "horizon_year", Type: Number, Integer: true, Description: "calendar year of the horizon"},
+				{Name: "band", Type: Boolean, Description: "false: to the best estimate; true: to the landward edge of the forecast band"},
+				{Name: "unit_code", Type: String, Description: "P-code of the admin unit"},
+				{Name: "area_m2", Type: Number, Description: "area of the zone in the unit, m²"},
+			},
+			// Zooms 9 and 10 draw zones simplified by 20 m (data/postgis migration 0007).
+			Simplify: [3]float64{0, 20, 20},
+			PostGIS:  Table{Table: "hazard_zones", ID: "t.zone", Geom: [3]string{"t.geom_3857", "t.geom_3857_mid", "t.geom_3857_mid"}, PerRun: true},
+			Memory:   hazardFeatures,
 		},
 		{
 			Name:        "coastline",
@@ -167,6 +186,32 @@ func adminFeatures(d *Dataset) ([]Feature, error) {
 				u.PctEroding, u.PctAccreting, u.PctSigEroding, u.PctSigAccreting, u.MeanLRRUnc,
 				u.AreaLost, u.AreaGained, data.NullCount(a.Population), data.NullCount(a.Households)},
 			Geometry: project.MultiPolygon(a.Geometry.Clone(), proj),
+		}
+	}
+	return out, nil
+}
+
+// hazardFeatures are the zones of d.Hazard, numbered from 1 in their order as
+// postgis.WriteRun numbers hazard_zones.zone.
+func hazardFeatures(d *Dataset) ([]Feature, error) {
+	h := d.Hazard
+	if h == nil {
+		return nil, nil
+	}
+	if d.Result == nil {
+		return nil, errNoResult
+	}
+	proj := fromUTM(d.Result)
+	out := make([]Feature, len(h.Zones))
+	for i, z := range h.Zones {
+		if z.Horizon < 0 || z.Horizon >= len(h.Horizons) {
+			return nil, fmt.Errorf("hazard zone %d: horizon %d out of range [0, %d)", i, z.Horizon, len(h.Horizons))
+		}
+		hz := h.Horizons[z.Horizon]
+		out[i] = Feature{
+			ID:       uint64(i + 1),
+			Props:    []any{int64(hz.Years), int64(hz.Year()), z.Band, data.NullString(z.UnitCode), z.Area},
+			Geometry: project.MultiPolygon(z.Geometry.Clone(), proj),
 		}
 	}
 	return out, nil

@@ -68,6 +68,58 @@ type agreement struct {
 	vertsA, vertsB        [3]int     // by level
 	maxVertexRatioAtFull  float64
 	worstBox, worstVertex string
+	// Polygons whose bounds differ by more than the tolerance, compared by what they
+	// cover instead: how many, and the largest area one covers and the other does not.
+	byCoverage   int
+	maxCoverDiff float64 // tile units²
+	worstCover   string
+	byLayer      map[string]int // features compared
+}
+
+// coverDiff returns the area, in tile units², that polygon feature a covers and b does
+// not or b covers and a does not, on the grid of unit pixels (a pixel counts when its
+// centre is inside, by the even-odd rule), and the area either covers.
+func coverDiff(a, b mvtFeature) (diff, union int) {
+	ba, _ := bbox(a)
+	bb, _ := bbox(b)
+	box := ba.Union(bb)
+	for y := math.Floor(box.Min[1]); y < box.Max[1]; y++ {
+		sa, sb := spans(a, y+0.5), spans(b, y+0.5)
+		in := func(sp []float64, x float64) bool {
+			n := 0
+			for _, v := range sp {
+				if v < x {
+					n++
+				}
+			}
+			return n%2 == 1
+		}
+		for x := math.Floor(box.Min[0]); x < box.Max[0]; x++ {
+			ia, ib := in(sa, x+0.5), in(sb, x+0.5)
+			if ia != ib {
+				diff++
+			}
+			if ia || ib {
+				union++
+			}
+		}
+	}
+	return diff, union
+}
+
+// spans returns where the rings of f cross the horizontal line at y, sorted.
+func spans(f mvtFeature, y float64) []float64 {
+	var xs []float64
+	for _, r := range f.Paths {
+		for i := 0; i+1 < len(r); i++ {
+			x0, y0, x1, y1 := float64(r[i][0]), float64(r[i][1]), float64(r[i+1][0]), float64(r[i+1][1])
+			if (y0 <= y) != (y1 <= y) {
+				xs = append(xs, x0+(y-y0)*(x1-x0)/(y1-y0))
+			}
+		}
+	}
+	slices.Sort(xs)
+	return xs
 }
 
 // compareTiles checks that tile a and tile b (PostGIS and Memory) hold the same layers,
@@ -147,6 +199,10 @@ func compareTiles(t *testing.T, tile maptile.Tile, a, b []byte, layers []Layer, 
 				continue
 			}
 			ag.features++
+			if ag.byLayer == nil {
+				ag.byLayer = map[string]int{}
+			}
+			ag.byLayer[l.Name]++
 			want := map[GeometryType]uint64{Point: 1, LineString: 2, Polygon: 3}[l.Geometry]
 			if x.Type != want || y.Type != want {
 				t.Errorf("tile %s layer %s feature %d: types %d and %d, want %d", name, l.Name, id, x.Type, y.Type, want)
@@ -164,7 +220,24 @@ func compareTiles(t *testing.T, tile maptile.Tile, a, b []byte, layers []Layer, 
 			if d > 2 {
 				ag.beyond2++
 			}
-			if d > tol {
+			if d > tol && l.Geometry == Polygon {
+				// Thin polygons (hazard zones: a few units wide from zoom 9) that snapping
+				// makes cross themselves, or that touch the buffer's corner, can lose a
+				// long spike or keep a sliver in one source only: wagyu repairs the
+				// crossing, Memory keeps it (see clip.go). Their bounds then say little;
+				// what they cover must agree instead, within half a pixel of a 512-pixel
+				// tile (32 units²) or 2 % of the area.
+				ag.byCoverage++
+				diff, union := coverDiff(x, y)
+				if float64(diff) > ag.maxCoverDiff {
+					ag.maxCoverDiff = float64(diff)
+					ag.worstCover = fmt.Sprintf("%s %s %d: %d of %d units²", name, l.Name, id, diff, union)
+				}
+				if float64(diff) > max(32, 0.02*float64(union)) {
+					t.Errorf("tile %s layer %s feature %d: bounds %v from PostGIS, %v from Memory, %.1f units apart; %d units² of %d covered by one only",
+						name, l.Name, id, ba, bb, d, diff, union)
+				}
+			} else if d > tol {
 				t.Errorf("tile %s layer %s feature %d: bounds %v from PostGIS, %v from Memory: %.1f units apart, want ≤ %.1f", name, l.Name, id, ba, bb, d, tol)
 			}
 			ag.vertsA[level] += na
@@ -208,12 +281,13 @@ func TestSourcesAgree(t *testing.T) {
 		compareTiles(t, tile, a, b, layers, &ag)
 		byZoom[tile.Z]++
 	}
-	t.Logf("%d tiles (by zoom %v), %d features compared", ag.tiles, byZoom, ag.features)
+	t.Logf("%d tiles (by zoom %v), %d features compared (by layer %v)", ag.tiles, byZoom, ag.features, ag.byLayer)
 	for lv := range ag.maxBoxDiff {
 		t.Logf("level %d: largest bounds difference %.1f units; vertices %d (PostGIS) and %d (Memory)", lv, ag.maxBoxDiff[lv], ag.vertsA[lv], ag.vertsB[lv])
 	}
 	t.Logf("worst bounds: %s; %d features differ by more than 2 units", ag.worstBox, ag.beyond2)
 	t.Logf("largest vertex count ratio at full detail %.2f: %s", ag.maxVertexRatioAtFull, ag.worstVertex)
+	t.Logf("%d polygons compared by coverage; largest difference %.0f units²: %s", ag.byCoverage, ag.maxCoverDiff, ag.worstCover)
 	if ag.features < 1000 {
 		t.Errorf("only %d features compared", ag.features)
 	}

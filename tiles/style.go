@@ -27,10 +27,43 @@ func rateColor(field string) []any {
 	return []any{"case", []any{"has", field}, ramp, noDataColor}
 }
 
+// hazardRamp returns the colours of hazard zones by horizon, years after the reference
+// date: the nearest horizon darkest. Three steps of ColorBrewer's sequential Purples,
+// apart in lightness (CIE L* 28, 55 and 77) so that they stay distinct in greyscale and
+// under colour-vision deficiencies (neighbours at least ΔE 23 apart in Machado et al.'s
+// full-severity protanopia, deuteranopia and tritanopia simulations), and off the
+// red–blue rate ramp.
+// Value is the first horizon (years) of each colour: the default horizons 10, 20 and 30
+// take one each; others take the colour of the step they fall in.
+func hazardRamp() []rampStop {
+	return []rampStop{{0, "#54278f"}, {15, "#807dba"}, {25, "#bcbddc"}}
+}
+
+// hazardColor returns a MapLibre expression colouring zones by horizon_years.
+func hazardColor() []any {
+	ramp := hazardRamp()
+	expr := []any{"step", []any{"get", "horizon_years"}, ramp[0].Color}
+	for _, s := range ramp[1:] {
+		expr = append(expr, s.Value, s.Color)
+	}
+	return expr
+}
+
+// Filters of the hazard style layers. A client that filters them further (by
+// horizon_year, say) must keep these: map.setFilter replaces a layer's filter whole.
+var (
+	hazardBestFilter = []any{"==", []any{"get", "band"}, false}
+	hazardBandFilter = []any{"==", []any{"get", "band"}, true}
+)
+
 // style returns a MapLibre GL style (version 8) drawing every layer of the composite
 // TileJSON tj: sucos filled and transects drawn by their rate with rateRamp, shorelines
-// by date, the coastline and localities. It needs no glyphs or sprites, so it works
-// offline; metadata["tasi:rate-ramp"] holds the ramp for a legend.
+// by date, the coastline and localities, and hazard zones (style layers hazard-band and
+// hazard-best, above the units and under everything else) by horizon with hazardRamp, the
+// zone of the band's landward edge light and outlined, the best estimate's stronger, the
+// nearest horizon on top. It needs no glyphs or sprites, so it works offline;
+// metadata["tasi:rate-ramp"] and metadata["tasi:hazard-ramp"] hold the ramps for a legend,
+// and metadata["tasi:hazard-filters"] the filters of the hazard layers.
 func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 	source := map[string]any{
 		"type": "vector", "tiles": tj.Tiles, "minzoom": tj.MinZoom, "maxzoom": tj.MaxZoom,
@@ -52,6 +85,14 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 		}
 		return 0
 	}
+	// hazard is a fill layer of one kind of zone; the nearest horizon, the smallest zone,
+	// is drawn on top of the later ones that hold it.
+	hazard := func(id string, filter []any, paint map[string]any) map[string]any {
+		l := layer(id, "fill", "hazard", minzoom("hazard"), paint)
+		l["filter"] = filter
+		l["layout"] = map[string]any{"fill-sort-key": []any{"-", []any{"get", "horizon_years"}}}
+		return l
+	}
 	var layers []any
 	layers = append(layers, map[string]any{"id": "background", "type": "background", "paint": map[string]any{"background-color": "#eef3f7"}})
 	if _, ok := h.byName["admin"]; ok {
@@ -61,6 +102,15 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 			}),
 			layer("admin-outline", "line", "admin", minzoom("admin"), map[string]any{
 				"line-color": "#6b6b6b", "line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 6, 0.3, 12, 1.2},
+			}))
+	}
+	if _, ok := h.byName["hazard"]; ok {
+		layers = append(layers,
+			hazard("hazard-band", hazardBandFilter, map[string]any{
+				"fill-color": hazardColor(), "fill-opacity": 0.25, "fill-outline-color": hazardColor(),
+			}),
+			hazard("hazard-best", hazardBestFilter, map[string]any{
+				"fill-color": hazardColor(), "fill-opacity": 0.7,
 			}))
 	}
 	if _, ok := h.byName["coastline"]; ok {
@@ -93,9 +143,13 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 		"version": 8,
 		"name":    "tasi",
 		"metadata": map[string]any{
-			"tasi:run":       run.ID,
-			"tasi:rate-ramp": rateRamp(),
-			"tasi:rate-note": "m/yr; negative is erosion (red), positive accretion (blue)",
+			"tasi:run":         run.ID,
+			"tasi:rate-ramp":   rateRamp(),
+			"tasi:rate-note":   "m/yr; negative is erosion (red), positive accretion (blue)",
+			"tasi:hazard-ramp": hazardRamp(),
+			"tasi:hazard-note": "hazard zones by horizon (years after the reference date), nearest darkest; " +
+				"hazard-best: to the best estimate, hazard-band: to the landward edge of the forecast band",
+			"tasi:hazard-filters": map[string]any{"hazard-best": hazardBestFilter, "hazard-band": hazardBandFilter},
 		},
 		"sources": map[string]any{"tasi": source},
 		"layers":  layers,

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"path/filepath"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/ogr"
 	"github.com/tasi-gis/tasi/input"
+	"github.com/tasi-gis/tasi/plan"
 	"github.com/tasi-gis/tasi/vector/transect"
 )
 
@@ -46,6 +48,7 @@ type analyzeConfig struct {
 	intersect          string
 	band               float64
 	confidence         float64
+	forecast           forecastFlags
 	out                string
 	csvDir             string
 	db                 string
@@ -85,7 +88,8 @@ func (c *analyzeConfig) flags(fs *flag.FlagSet) {
 	fs.Float64Var(&c.smoothing, "smoothing", d.Smoothing, "baseline smoothing window in metres for transect orientation")
 	fs.StringVar(&c.intersect, "intersect", "seaward", "where a transect meets a shoreline more than once: seaward (DSAS), landward, or median (CoastSat)")
 	fs.Float64Var(&c.band, "band", d.Band, "half-width in metres of the band the median mode takes shoreline points from")
-	fs.Float64Var(&c.confidence, "confidence", d.Confidence*100, "confidence level in percent (50 to 99.99) of the LCI and WCI intervals")
+	fs.Float64Var(&c.confidence, "confidence", d.Confidence*100, "confidence level in percent (50 to 99.99) of the LCI and WCI intervals and of the forecast band")
+	c.forecast.register(fs)
 	fs.StringVar(&c.out, "out", "", "write the run to this GeoPackage (the embedded store)")
 	fs.StringVar(&c.csvDir, "csv-dir", "", "write transects.csv and admin_change.csv into this folder")
 	fs.StringVar(&c.db, "db", "", "also store the run in this PostGIS database (default $"+envDatabaseURL+"; 'none' for no database)")
@@ -167,6 +171,11 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 	if err != nil {
 		return nil, err
 	}
+	fopt, err := c.forecast.options() // a bad horizon fails before anything is read or written
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	fopt.Confidence = p.Confidence
 	if len(c.shorelines) == 0 && len(c.series) == 0 {
 		return nil, fmt.Errorf("analyze: give --shorelines (or --coastsat-series with --transects)")
 	}
@@ -235,15 +244,29 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 		e.log.Warn("transects that meet no shoreline", "count", n, "first", strings.Join(sample, ","))
 	}
 
+	// The hazard zones go to the stores only: a run written as CSV alone skips them (0.6 s
+	// of the Timor-Leste demo).
+	var hazard *plan.Hazard
+	params := maps.Clone(c.settings)
+	if c.out != "" || db != nil {
+		step = time.Now()
+		var skipped string
+		if hazard, skipped, err = forecastHazard(res, fopt); err != nil {
+			return nil, fmt.Errorf("analyze: %w", err)
+		}
+		logHazard(e, res, hazard, skipped, since(step))
+		maps.Copy(params, forecastParameters(hazard, skipped))
+	}
+
 	step = time.Now()
 	prov := analysis.Provenance{
 		Version:    e.version,
 		Started:    started,
 		Finished:   time.Now().UTC(),
-		Parameters: c.settings,
+		Parameters: params,
 		Inputs:     files,
 	}
-	if err := writeOutputs(ctx, e, c, res, prov, db.writer(ctx, res, prov)); err != nil {
+	if err := writeOutputs(ctx, e, c, res, prov, hazard, db.writer(ctx, res, prov, hazard)); err != nil {
 		return nil, err
 	}
 	e.log.Info("wrote results", "gpkg", c.out, "csv_dir", c.csvDir, "took", since(step))
@@ -252,6 +275,37 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 		fmt.Fprintf(e.stdout, "\nInput notes (details in the log above): %s\n", strings.Join(sum, "; "))
 	}
 	return res, nil
+}
+
+// logHazard reports the forecast's hazard zones, or why the run has none.
+func logHazard(e *env, res *analysis.Result, h *plan.Hazard, skipped, took string) {
+	if h == nil {
+		e.log.Warn("no forecast and no hazard zones: the run is stored without them", "reason", skipped)
+		return
+	}
+	years := make([]string, len(h.Horizons))
+	for i, hz := range h.Horizons {
+		years[i] = fmt.Sprintf("%d (%d)", hz.Years, hz.Year())
+	}
+	var area [2]float64 // km² at the last horizon: best estimate, band edge
+	for _, z := range h.Zones {
+		if z.Horizon == len(h.Horizons)-1 {
+			if z.Band {
+				area[1] += z.Area / 1e6
+			} else {
+				area[0] += z.Area / 1e6
+			}
+		}
+	}
+	e.log.Info("forecast hazard zones", "ref_date", h.RefDate.UTC().Format(time.DateOnly), "horizons", strings.Join(years, ", "),
+		"rate", h.RateKind.String(), "setback_m", h.Setback, "zones", len(h.Zones),
+		"last_horizon_km2", fmt.Sprintf("%.2f (band edge %.2f)", area[0], area[1]), "took", took)
+	switch {
+	case len(res.Units) == 0:
+		e.log.Warn("no hazard zones: they are clipped to the admin units, and the run has none")
+	case len(h.Zones) == 0:
+		e.log.Info("no hazard zones: no transect's shoreline is forecast to move landward")
+	}
 }
 
 // inputConfig says what input.Load reads for this command line. started bounds the

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,7 +22,6 @@ import (
 	"github.com/tasi-gis/tasi/plan"
 	"github.com/tasi-gis/tasi/raster"
 	rastergdal "github.com/tasi-gis/tasi/raster/gdal"
-	"github.com/tasi-gis/tasi/vector/change"
 )
 
 // caveatOCHA is what every list built on the bundled sucos says of them (DOMAIN.md).
@@ -32,11 +30,9 @@ const caveatOCHA = "Admin boundaries: OCHA COD-AB Timor-Leste 2020; OCHA marks t
 // atRiskConfig is what `tasi at-risk` is told.
 type atRiskConfig struct {
 	gpkg, db, run           string
-	horizons                string
+	forecast                forecastFlags
 	horizon                 string
-	refDate                 string
-	rate                    string
-	confidence, setback     float64
+	confidence              float64
 	municipality            string
 	minProbability          float64
 	format, out             string
@@ -52,12 +48,9 @@ func runAtRisk(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.gpkg, "gpkg", "", "the results GeoPackage of a run (tasi analyze --out)")
 	fs.StringVar(&c.db, "db", "", "the PostGIS database of runs (default $"+envDatabaseURL+" when --gpkg is not given)")
 	fs.StringVar(&c.run, "run", "latest", "the run in the database: its id, or latest")
-	fs.StringVar(&c.horizons, "horizons", "10,20,30", "forecast horizons, years after the reference date")
+	c.forecast.register(fs)
 	fs.StringVar(&c.horizon, "horizon", "", "the horizon of the list: years after the reference date (20) or a calendar year (2045); default the middle horizon")
-	fs.StringVar(&c.refDate, "ref-date", "", "the date horizons count from (YYYY-MM-DD); default the youngest shoreline's")
-	fs.StringVar(&c.rate, "rate", "lrr", "the rate forecasts extend: lrr or wlr")
 	fs.Float64Var(&c.confidence, "confidence", 0, "confidence level in percent of the forecast band (default: the run's, 90)")
-	fs.Float64Var(&c.setback, "setback", plan.DefaultSetback, "metres landward of the forecast shoreline counted at risk")
 	fs.StringVar(&c.municipality, "municipality", "", "keep one municipality, by P-code (TL01)")
 	fs.Float64Var(&c.minProbability, "min-probability", 0, "keep communities reached by the horizon with at least this probability (0 to 1)")
 	fs.StringVar(&c.format, "format", "csv", "csv (with an HXL row), xlsx, geojson or kml")
@@ -112,11 +105,11 @@ func runAtRisk(ctx context.Context, e *env, args []string) error {
 
 // atRiskList builds the list c asks for; scope names its filter for the file name.
 func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string, error) {
-	res, prov, runID, err := loadRun(ctx, c)
+	opt, err := c.forecastOptions() // a bad flag fails before the run is read
 	if err != nil {
 		return nil, "", err
 	}
-	opt, err := c.forecastOptions(res)
+	res, prov, runID, err := loadRun(ctx, c)
 	if err != nil {
 		return nil, "", err
 	}
@@ -280,43 +273,16 @@ func unitsOf(res *analysis.Result, ref *data.Reference) ([]analysis.AdminUnit, b
 }
 
 // forecastOptions turns the flags into plan.Options.
-func (c atRiskConfig) forecastOptions(res *analysis.Result) (plan.Options, error) {
-	var opt plan.Options
-	for _, s := range strings.Split(c.horizons, ",") {
-		y, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil {
-			return opt, fmt.Errorf("--horizons %q: want years after the reference date, such as 10,20,30", c.horizons)
-		}
-		opt.Horizons = append(opt.Horizons, y)
-	}
-	if c.refDate != "" {
-		d, err := input.DateParser{Latest: time.Now().AddDate(100, 0, 0)}.Parse(c.refDate)
-		if err != nil {
-			return opt, fmt.Errorf("--ref-date: %w", err)
-		}
-		opt.RefDate = d
-	}
-	switch strings.ToLower(c.rate) {
-	case "lrr":
-		opt.Rate = change.LinearRate
-	case "wlr":
-		opt.Rate = change.WeightedRate
-	default:
-		return opt, fmt.Errorf("--rate %q: want lrr or wlr", c.rate)
+func (c atRiskConfig) forecastOptions() (plan.Options, error) {
+	opt, err := c.forecast.options()
+	if err != nil {
+		return opt, err
 	}
 	if c.confidence != 0 {
 		if !(c.confidence >= 50 && c.confidence < 100) {
 			return opt, fmt.Errorf("--confidence %g: the level is in percent, from 50 to below 100 (90 for 90 %%)", c.confidence)
 		}
 		opt.Confidence = c.confidence / 100
-	}
-	switch {
-	case c.setback < 0 || math.IsNaN(c.setback):
-		return opt, fmt.Errorf("--setback %g: must be zero or a positive number of metres", c.setback)
-	case c.setback == 0:
-		opt.Setback = -1 // none
-	default:
-		opt.Setback = c.setback
 	}
 	return opt, nil
 }

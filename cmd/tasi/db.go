@@ -10,6 +10,7 @@ import (
 
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/plan"
 )
 
 // envDatabaseURL names the environment variable that gives the database when --db does
@@ -130,22 +131,22 @@ func (db *runDB) close() {
 // commit, renaming, can fail only if the folder changes under tasi; then the stored run
 // is deleted again (undo) so that the database does not hold a run whose files are
 // missing.
-func (db *runDB) writer(ctx context.Context, res *analysis.Result, prov analysis.Provenance) func() (undo func(), err error) {
+func (db *runDB) writer(ctx context.Context, res *analysis.Result, prov analysis.Provenance, hazard *plan.Hazard) func() (undo func(), err error) {
 	if db == nil {
 		return nil
 	}
 	return func() (func(), error) {
-		if err := db.writeRun(ctx, res, prov); err != nil {
+		if err := db.writeRun(ctx, res, prov, hazard); err != nil {
 			return nil, err
 		}
 		return func() { db.undo(ctx) }, nil
 	}
 }
 
-// writeRun stores res as a new run.
-func (db *runDB) writeRun(ctx context.Context, res *analysis.Result, prov analysis.Provenance) error {
+// writeRun stores res as a new run, with its hazard zones when hazard is not nil.
+func (db *runDB) writeRun(ctx context.Context, res *analysis.Result, prov analysis.Provenance, hazard *plan.Hazard) error {
 	step := time.Now()
-	id, err := db.store.WriteRun(ctx, res, prov)
+	id, err := db.store.WriteRun(ctx, res, prov, postgis.WithHazard(hazard))
 	if err != nil {
 		if id != 0 {
 			return fmt.Errorf("store run in %s (recorded as failed run %d): %w", db.where, id, err)

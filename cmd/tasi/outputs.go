@@ -12,6 +12,7 @@ import (
 	"github.com/tasi-gis/tasi/data/gpkg"
 	"github.com/tasi-gis/tasi/export"
 	"github.com/tasi-gis/tasi/internal/fileset"
+	"github.com/tasi-gis/tasi/plan"
 )
 
 // errInterrupted marks the error of a run stopped by Ctrl-C or SIGTERM before its outputs
@@ -32,7 +33,8 @@ type output struct {
 	write func(tmp string, report func(analysis.Progress)) error
 }
 
-// writeOutputs writes every requested output and puts them in place together, through a
+// writeOutputs writes every requested output (the GeoPackage with the hazard zones, when
+// hazard is not nil) and puts them in place together, through a
 // fileset: the GeoPackage and the CSV files are either all from this run or all as they
 // were, whatever fails and even when tasi is killed (the next run finishes or undoes what
 // a killed run left, and removes its temporary files).
@@ -43,11 +45,12 @@ type output struct {
 //
 // A cancelled ctx stops the writing; once the files are complete and the run stored,
 // putting them in place is not cancelled (it takes milliseconds).
-func writeOutputs(ctx context.Context, e *env, c analyzeConfig, res *analysis.Result, prov analysis.Provenance, store func() (undo func(), err error)) (err error) {
+func writeOutputs(ctx context.Context, e *env, c analyzeConfig, res *analysis.Result, prov analysis.Provenance, hazard *plan.Hazard,
+	store func() (undo func(), err error)) (err error) {
 	var outs []output
 	if c.out != "" {
 		outs = append(outs, output{c.out, func(tmp string, report func(analysis.Progress)) error {
-			return gpkg.Write(ctx, tmp, res, prov, gpkg.WithProgress(report))
+			return gpkg.Write(ctx, tmp, res, prov, gpkg.WithProgress(report), gpkg.WithHazard(hazard))
 		}})
 	}
 	if c.csvDir != "" {

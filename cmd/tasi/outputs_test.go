@@ -139,7 +139,7 @@ func TestWriteOutputsCancelled(t *testing.T) {
 	write := func(n int64) (err error, stored bool) {
 		ctx := &countdownCtx{Context: context.Background()}
 		ctx.n.Store(n)
-		err = writeOutputs(ctx, e, c, res, prov, func() (func(), error) {
+		err = writeOutputs(ctx, e, c, res, prov, nil, func() (func(), error) {
 			stored = true
 			return func() { t.Errorf("undo called") }, nil
 		})
@@ -154,7 +154,7 @@ func TestWriteOutputsCancelled(t *testing.T) {
 		c := c
 		c.out = filepath.Join(t.TempDir(), "count.gpkg")
 		c.csvDir = ""
-		if err := writeOutputs(ctx, e, c, res, prov, nil); err != nil {
+		if err := writeOutputs(ctx, e, c, res, prov, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		looks = ctx.calls.Load()

@@ -67,16 +67,17 @@ func openGpkgStore(ctx context.Context, log *slog.Logger, path string) (*gpkgSto
 // read reads the file and indexes its run for the API and the tiles.
 func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 	start := time.Now()
-	res, prov, err := gpkg.Read(ctx, g.path)
+	r, err := gpkg.ReadRun(ctx, g.path)
 	if err != nil {
 		return nil, err
 	}
-	run := gpkgRunRecord(res, prov)
+	res := r.Result
+	run := gpkgRunRecord(res, r.Provenance)
 	store, err := results.NewMemory(run, res)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", g.path, err)
 	}
-	src, err := tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: run.ID, Finished: run.Finished}, Result: res, Reference: g.ref}, nil)
+	src, err := tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: run.ID, Finished: run.Finished}, Result: res, Reference: g.ref, Hazard: r.Hazard}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", g.path, err)
 	}

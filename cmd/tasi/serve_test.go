@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 )
 
@@ -167,6 +168,37 @@ func checkTiles(t *testing.T, s *server) {
 		`tasi_http_requests_total{route="/tiles/{file}",method="GET",status="200"} 1` + "\n"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %q:\n%s", want, grepLines(string(b), "requests_total"))
+		}
+	}
+
+	// Hazard zones where the coast erodes (the west, -0.8 m/yr), none where it accretes.
+	for _, tc := range []struct {
+		x     float64
+		zones bool
+	}{{500, true}, {4500, false}} {
+		tile := maptile.At(newStraightCoast().ll(tc.x, -20), 14)
+		path := fmt.Sprintf("%s/tiles/hazard/%d/%d/%d.mvt", s.base, tile.Z, tile.X, tile.Y)
+		res, err := http.Get(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if !tc.zones {
+			if res.StatusCode != http.StatusNoContent {
+				t.Errorf("%s: %d, want 204 (no zone on an accreting coast)", path, res.StatusCode)
+			}
+			continue
+		}
+		layers, err := mvt.Unmarshal(b)
+		if err != nil || res.StatusCode != 200 || len(layers) != 1 || layers[0].Name != "hazard" || len(layers[0].Features) != 6 {
+			t.Errorf("%s: %d, %v, layers %v; want 6 hazard zones", path, res.StatusCode, err, layers)
+			continue
+		}
+		for _, f := range layers[0].Features {
+			if y, _ := f.Properties["horizon_year"].(float64); y != 2020 && y != 2030 && y != 2040 || f.Properties["unit_code"] != "W1" {
+				t.Errorf("%s: zone %v: %v", path, f.ID, f.Properties)
+			}
 		}
 	}
 }

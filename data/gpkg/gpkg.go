@@ -9,7 +9,13 @@
 //	               spatial index, add one with ogrinfo FILE -sql
 //	               "SELECT CreateSpatialIndex('intersections','geom')")
 //	admin_change   admin unit polygons with their change summary (UTM)
-//	runs           parameters, SHA-256 of every input, tasi version, start and end time
+//	hazard_zones   the land the sea is forecast to take by each horizon, per admin unit,
+//	               to the best estimate (band 0) and to the landward edge of the
+//	               forecast band (band 1), with the setback (UTM); only in runs written
+//	               with a forecast (WithHazard), and empty where every coast accretes
+//	runs           parameters, SHA-256 of every input, tasi version, start and end time,
+//	               and the forecast's settings (reference date, horizons, rate, band
+//	               confidence, setback), empty when the run has no forecast
 //
 // Geometry is stored in the run's UTM zone (EPSG:326xx/327xx), as DSAS keeps its results in
 // the projected CRS the rates were measured in.
@@ -19,12 +25,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/ogr"
+	"github.com/tasi-gis/tasi/plan"
 )
 
 // Write writes res and its provenance to a new GeoPackage at path, which must not exist.
@@ -50,7 +59,7 @@ func Write(ctx context.Context, path string, res *analysis.Result, prov analysis
 		}
 	}()
 	for _, write := range []func(*writer) error{
-		writeShorelines, writeBaseline, writeTransects, writeIntersections, writeAdminChange,
+		writeShorelines, writeBaseline, writeTransects, writeIntersections, writeAdminChange, writeHazard,
 	} {
 		if err := write(w); err != nil {
 			return err
@@ -69,6 +78,13 @@ func WithProgress(fn func(analysis.Progress)) WriteOption {
 	return func(w *writer) { w.progress = fn }
 }
 
+// WithHazard makes Write store the run's forecast: its hazard zones in the layer
+// hazard_zones and its settings in the runs layer. h's geometry is in the run's UTM zone
+// and its zones' Unit index res.Units. A nil h stores no forecast, as without the option.
+func WithHazard(h *plan.Hazard) WriteOption {
+	return func(w *writer) { w.hazard = h }
+}
+
 // writer is one Write under way.
 type writer struct {
 	ctx      context.Context
@@ -77,6 +93,7 @@ type writer struct {
 	res      *analysis.Result
 	epsg     int
 	progress func(analysis.Progress)
+	hazard   *plan.Hazard
 }
 
 // wrote is called with done = 0 before a layer's first feature and after each feature.
@@ -305,6 +322,78 @@ func writeAdminChange(wr *writer) error {
 	return nil
 }
 
+// hazardFields are the columns of the hazard_zones layer, after the geometry.
+var hazardFields = []ogr.FieldDef{
+	{Name: "horizon_years", Type: ogr.Integer}, // years after the reference date
+	{Name: "horizon_year", Type: ogr.Integer},  // calendar year of the horizon
+	{Name: "horizon_date", Type: ogr.Date},     // the reference date plus horizon_years
+	{Name: "band", Type: ogr.Integer},          // 0: to the best estimate; 1: to the landward edge of the band
+	{Name: "unit_code", Type: ogr.String},      // admin_change.pcode, null for coast outside every unit
+	{Name: "area_m2", Type: ogr.Real},
+	{Name: "setback_m", Type: ogr.Real},   // added landward of the forecast shoreline
+	{Name: "confidence", Type: ogr.Real},  // of the forecast band, 0–1
+	{Name: "rate_kind", Type: ogr.String}, // LRR or WLR
+}
+
+// writeHazard writes the zones of the run's forecast, if it has one: a run with a forecast
+// and no zones (every coast accretes) gets the layer empty, so that a reader can tell it
+// from a run without a forecast.
+func writeHazard(wr *writer) error {
+	h := wr.hazard
+	if h == nil {
+		return nil
+	}
+	w, err := wr.g.CreateLayer("hazard_zones", wr.epsg, ogr.MultiPolygon, hazardFields,
+		ogr.WithDescription("Land the sea is forecast to take by each horizon, per admin unit (tasi)"))
+	if err != nil {
+		return fmt.Errorf("layer hazard_zones: %w", err)
+	}
+	if err := wr.wrote("hazard_zones", 0, len(h.Zones)); err != nil {
+		return err
+	}
+	rate := h.RateKind.String()
+	for i, z := range h.Zones {
+		if z.Horizon < 0 || z.Horizon >= len(h.Horizons) {
+			return fmt.Errorf("layer hazard_zones: zone %d: horizon %d out of range [0, %d)", i, z.Horizon, len(h.Horizons))
+		}
+		hz := h.Horizons[z.Horizon]
+		band := 0
+		if z.Band {
+			band = 1
+		}
+		if err := w.Write(z.Geometry, int64(hz.Years), int64(hz.Year()), hz.Date, int64(band), data.NullString(z.UnitCode),
+			z.Area, h.Setback, h.Confidence, rate); err != nil {
+			return fmt.Errorf("layer hazard_zones: zone %d: %w", i, err)
+		}
+		if err := wr.wrote("hazard_zones", i+1, len(h.Zones)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// forecastRunFields are the runs layer's columns of the forecast's settings, null for a
+// run without a forecast.
+var forecastRunFields = []ogr.FieldDef{
+	{Name: "forecast_ref_date", Type: ogr.DateTime}, // the date the horizons count from
+	{Name: "forecast_horizons", Type: ogr.String},   // years after it, comma-separated: 10,20,30
+	{Name: "forecast_rate", Type: ogr.String},       // LRR or WLR
+	{Name: "forecast_confidence", Type: ogr.Real},   // of the band, 0–1
+	{Name: "forecast_setback_m", Type: ogr.Real},
+}
+
+// forecastValues returns the values of forecastRunFields for h.
+func forecastValues(h *plan.Hazard) []any {
+	if h == nil {
+		return []any{nil, nil, nil, nil, nil}
+	}
+	years := make([]string, len(h.Horizons))
+	for i, hz := range h.Horizons {
+		years[i] = strconv.Itoa(hz.Years)
+	}
+	return []any{h.RefDate, strings.Join(years, ","), h.RateKind.String(), h.Confidence, h.Setback}
+}
+
 func writeRun(wr *writer, prov analysis.Provenance) error {
 	res := wr.res
 	params, err := json.Marshal(prov.Parameters)
@@ -315,7 +404,7 @@ func writeRun(wr *writer, prov analysis.Provenance) error {
 	if err != nil {
 		return fmt.Errorf("layer runs: %w", err)
 	}
-	w, err := wr.g.CreateLayer("runs", 0, ogr.None, []ogr.FieldDef{
+	w, err := wr.g.CreateLayer("runs", 0, ogr.None, append([]ogr.FieldDef{
 		{Name: "tasi_version", Type: ogr.String},
 		{Name: "started", Type: ogr.DateTime},
 		{Name: "finished", Type: ogr.DateTime},
@@ -326,13 +415,14 @@ func writeRun(wr *writer, prov analysis.Provenance) error {
 		{Name: "n_transects", Type: ogr.Integer},
 		{Name: "n_intersections", Type: ogr.Integer},
 		{Name: "n_missed_transects", Type: ogr.Integer},
-	})
+	}, forecastRunFields...))
 	if err != nil {
 		return fmt.Errorf("layer runs: %w", err)
 	}
-	if err := w.Write(nil, prov.Version, prov.Started, prov.Finished, fmt.Sprintf("EPSG:%d", res.Zone.EPSG()),
+	values := append([]any{prov.Version, prov.Started, prov.Finished, fmt.Sprintf("EPSG:%d", res.Zone.EPSG()),
 		string(params), string(inputs), int64(len(res.Shorelines)), int64(len(res.Transects)),
-		int64(len(res.Intersections)), int64(len(res.Missed))); err != nil {
+		int64(len(res.Intersections)), int64(len(res.Missed))}, forecastValues(wr.hazard)...)
+	if err := w.Write(nil, values...); err != nil {
 		return fmt.Errorf("layer runs: %w", err)
 	}
 	return nil

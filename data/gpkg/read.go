@@ -15,40 +15,65 @@ import (
 	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/ogr"
+	"github.com/tasi-gis/tasi/plan"
+	"github.com/tasi-gis/tasi/vector/change"
 	"github.com/tasi-gis/tasi/vector/utm"
 )
 
+// Run is everything a results GeoPackage holds of its run.
+type Run struct {
+	Result     *analysis.Result
+	Provenance analysis.Provenance
+	// Hazard is the run's forecast and hazard zones, geometry in the run's UTM zone and
+	// Zone.Unit indexing Result.Units; nil for a run written without a forecast (no
+	// transect had two dates, or the file predates forecasts).
+	Hazard *plan.Hazard
+}
+
 // Read reads the run that Write stored at path, so that a server can serve a GeoPackage
-// the way it serves a run from PostGIS. Geometry comes back in the run's UTM zone, as in
-// the Result that was written (ogr hands out lon/lat, which Read projects back with the
-// zone named by the runs layer; the round trip moves points by nanometres).
+// the way it serves a run from PostGIS: ReadRun without the hazard zones.
+func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Result, analysis.Provenance, error) {
+	r, err := ReadRun(ctx, path, opts...)
+	if err != nil {
+		return nil, analysis.Provenance{}, err
+	}
+	return r.Result, r.Provenance, nil
+}
+
+// ReadRun reads the run that Write stored at path with its forecast. Geometry comes back
+// in the run's UTM zone, as in the Result that was written (ogr hands out lon/lat, which
+// ReadRun projects back with the zone named by the runs layer; the round trip moves
+// points by nanometres).
 //
 // The file does not hold everything a Result has, so some fields are rebuilt or left
 // unset:
 //   - Files written before the transects layer held cast_id, part and chainage_m give
 //     Transect.ID as the transect's 1-based position in the file, Part -1, Chainage NaN.
-//   - Transect.Unit is found through the transect's P-code among the admin_change rows.
+//   - Transect.Unit is found through the transect's P-code among the admin_change rows,
+//     and so is a hazard zone's Unit.
 //   - Result.Params is the zero Params: the file stores the settings by their
 //     command-line names, in Provenance.Parameters.
 //   - Missed lists the transects with no shoreline position (n = 0).
 //
 // Units, transects and shorelines keep the file's order, which is the order Write was
 // given them in, so the 1-based feature ids (fid) are the unit, transect and shoreline
-// numbers PostGIS stores. Statistics stored as NULL come back as NaN, unknown census
-// figures as -1.
+// numbers PostGIS stores; hazard zones keep it too. Statistics stored as NULL come back
+// as NaN, unknown census figures as -1. Files without the hazard_zones layer or the
+// forecast columns of the runs layer (written before tasi stored forecasts) read as runs
+// without a forecast.
 //
 // Layers are read in parallel; WithoutIntersections skips the largest one.
-func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Result, analysis.Provenance, error) {
+func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error) {
 	var o readOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
-	fail := func(layer string, err error) (*analysis.Result, analysis.Provenance, error) {
-		return nil, analysis.Provenance{}, fmt.Errorf("read run %s: layer %s: %w", path, layer, err)
+	fail := func(layer string, err error) (*Run, error) {
+		return nil, fmt.Errorf("read run %s: layer %s: %w", path, layer, err)
 	}
 	names, err := ogr.LayerNames(path)
 	if err != nil {
-		return nil, analysis.Provenance{}, fmt.Errorf("read run: %w", err)
+		return nil, fmt.Errorf("read run: %w", err)
 	}
 	have := make(map[string]bool, len(names))
 	for _, n := range names {
@@ -61,7 +86,7 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 	}
 	// Layers are read in parallel: GDAL spends most of the time reprojecting feature by
 	// feature, and the intersections alone take seconds.
-	want := []string{"runs", "shorelines", "shoreline_points", "baseline", "admin_change", "transects"}
+	want := []string{"runs", "shorelines", "shoreline_points", "baseline", "admin_change", "transects", "hazard_zones"}
 	if !o.noIntersections {
 		want = append(want, "intersections")
 	}
@@ -88,10 +113,10 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, analysis.Provenance{}, err
+		return nil, err
 	}
 
-	prov, zone, err := readRun(layers["runs"])
+	prov, zone, hazard, err := readRun(layers["runs"])
 	if err != nil {
 		return fail("runs", err)
 	}
@@ -127,7 +152,15 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 			return fail("intersections", err)
 		}
 	}
-	return res, prov, nil
+	if l := layers["hazard_zones"]; l != nil {
+		if hazard == nil {
+			return fail("hazard_zones", errors.New("zones without the forecast's settings in the runs layer"))
+		}
+		if hazard.Zones, err = r.zones(l, hazard, unitIndex); err != nil {
+			return fail("hazard_zones", err)
+		}
+	}
+	return &Run{Result: res, Provenance: prov, Hazard: hazard}, nil
 }
 
 // ReadOption changes what Read reads.
@@ -144,11 +177,12 @@ func WithoutIntersections() ReadOption {
 	return func(o *readOptions) { o.noIntersections = true }
 }
 
-// readRun decodes the single row of the runs layer.
-func readRun(l *ogr.Layer) (analysis.Provenance, utm.Zone, error) {
+// readRun decodes the single row of the runs layer: the provenance, the run's UTM zone,
+// and the forecast's settings (without zones), nil when it has none.
+func readRun(l *ogr.Layer) (analysis.Provenance, utm.Zone, *plan.Hazard, error) {
 	var prov analysis.Provenance
 	if len(l.Features) != 1 {
-		return prov, utm.Zone{}, fmt.Errorf("%d rows, want 1", len(l.Features))
+		return prov, utm.Zone{}, nil, fmt.Errorf("%d rows, want 1", len(l.Features))
 	}
 	f := fieldReader{fields: l.Features[0].Fields}
 	prov.Version = f.str("tasi_version")
@@ -157,27 +191,55 @@ func readRun(l *ogr.Layer) (analysis.Provenance, utm.Zone, error) {
 	crs := f.str("crs")
 	if s := f.str("parameters"); s != "" {
 		if err := json.Unmarshal([]byte(s), &prov.Parameters); err != nil {
-			return prov, utm.Zone{}, fmt.Errorf("field parameters: %w", err)
+			return prov, utm.Zone{}, nil, fmt.Errorf("field parameters: %w", err)
 		}
 	}
 	if s := f.str("inputs"); s != "" {
 		if err := json.Unmarshal([]byte(s), &prov.Inputs); err != nil {
-			return prov, utm.Zone{}, fmt.Errorf("field inputs: %w", err)
+			return prov, utm.Zone{}, nil, fmt.Errorf("field inputs: %w", err)
 		}
 	}
+	hazard := f.forecast()
 	if f.err != nil {
-		return prov, utm.Zone{}, f.err
+		return prov, utm.Zone{}, nil, f.err
 	}
 	code, ok := strings.CutPrefix(crs, "EPSG:")
 	epsg, err := strconv.Atoi(code)
 	if !ok || err != nil {
-		return prov, utm.Zone{}, fmt.Errorf("field crs: %q is not an EPSG code", crs)
+		return prov, utm.Zone{}, nil, fmt.Errorf("field crs: %q is not an EPSG code", crs)
 	}
 	zone, err := utm.ZoneFromEPSG(epsg)
 	if err != nil {
-		return prov, utm.Zone{}, fmt.Errorf("field crs: %w", err)
+		return prov, utm.Zone{}, nil, fmt.Errorf("field crs: %w", err)
 	}
-	return prov, zone, nil
+	return prov, zone, hazard, nil
+}
+
+// forecast reads the forecast columns of a runs row into a Hazard without zones, nil when
+// they are null or absent (files written before tasi stored forecasts).
+func (f *fieldReader) forecast() *plan.Hazard {
+	ref := f.time("forecast_ref_date")
+	if ref.IsZero() {
+		return nil
+	}
+	h := &plan.Hazard{RefDate: ref, Confidence: f.num("forecast_confidence"), Setback: f.num("forecast_setback_m")}
+	switch rate := f.str("forecast_rate"); rate {
+	case "LRR":
+		h.RateKind = change.LinearRate
+	case "WLR":
+		h.RateKind = change.WeightedRate
+	default:
+		f.fail(fmt.Errorf("field forecast_rate: %q, want LRR or WLR", rate))
+	}
+	for _, s := range strings.Split(f.str("forecast_horizons"), ",") {
+		years, err := strconv.Atoi(s)
+		if err != nil || years < 1 {
+			f.fail(fmt.Errorf("field forecast_horizons: %q is not a number of years", s))
+			return nil
+		}
+		h.Horizons = append(h.Horizons, plan.Horizon{Years: years, Date: ref.AddDate(years, 0, 0)})
+	}
+	return h
 }
 
 // reader turns the lon/lat features of ogr back into the run's UTM coordinates.
@@ -312,6 +374,43 @@ func (r reader) transects(l *ogr.Layer, unitIndex map[string]int) ([]analysis.Tr
 		}
 		t.Origin, t.End = r.fwd(ls[0]), r.fwd(ls[1])
 		out[i] = t
+	}
+	return out, nil
+}
+
+// zones reads the hazard zones of h, whose horizons come from the runs layer.
+func (r reader) zones(l *ogr.Layer, h *plan.Hazard, unitIndex map[string]int) ([]plan.Zone, error) {
+	out := make([]plan.Zone, len(l.Features))
+	for i, ft := range l.Features {
+		f := fieldReader{fields: ft.Fields}
+		years := int(f.int("horizon_years"))
+		z := plan.Zone{Horizon: -1, Band: f.int("band") != 0, Unit: -1, UnitCode: f.str("unit_code"), Area: f.num("area_m2")}
+		for k, hz := range h.Horizons {
+			if hz.Years == years {
+				z.Horizon = k
+			}
+		}
+		if z.Horizon < 0 && f.err == nil {
+			f.err = fmt.Errorf("horizon_years %d is not one of the run's forecast_horizons", years)
+		}
+		if z.UnitCode != "" {
+			u, ok := unitIndex[z.UnitCode]
+			if !ok && f.err == nil {
+				f.err = fmt.Errorf("unit_code %q is not in admin_change", z.UnitCode)
+			}
+			if ok {
+				z.Unit = u
+			}
+		}
+		g, err := multiPolygon(ft.Geometry)
+		if err != nil {
+			f.fail(err)
+		}
+		if f.err != nil {
+			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
+		}
+		z.Geometry = project.MultiPolygon(g, r.fwd)
+		out[i] = z
 	}
 	return out, nil
 }

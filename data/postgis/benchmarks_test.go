@@ -7,7 +7,9 @@ import (
 
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/input/demo"
+	"github.com/tasi-gis/tasi/plan"
 )
 
 // timorLesteRun is the demo's run: 38 synthetic shorelines (1987–2024) on the whole
@@ -46,6 +48,30 @@ func BenchmarkWriteRunTimorLeste(b *testing.B) {
 	b.ReportMetric(float64(len(res.Intersections)*b.N)/elapsed, "intersections/s")
 	b.ReportMetric(float64(len(res.Transects)), "transects")
 	b.ReportMetric(float64(len(res.Intersections)), "intersections")
+}
+
+// BenchmarkWriteRunTimorLesteHazard is BenchmarkWriteRunTimorLeste with the run's hazard
+// zones (10, 20 and 30 years), as tasi analyze --db stores it: the difference is what the
+// zones add.
+func BenchmarkWriteRunTimorLesteHazard(b *testing.B) {
+	res := timorLesteRun(b)
+	f, err := plan.NewForecast(res, plan.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := f.Hazard(plan.Zones(res, f, nil))
+	s, _ := newStore(b)
+	ctx := context.Background()
+	prov := provenance()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.WriteRun(ctx, res, prov, postgis.WithHazard(h)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "s/run")
+	b.ReportMetric(float64(len(h.Zones)), "zones")
 }
 
 // BenchmarkImportReference measures ImportReference of the bundled Timor-Leste data,

@@ -8,7 +8,9 @@
 // in WGS84 (EPSG:4326); run results keep the UTM zone the rates were measured in
 // (runs.epsg, EPSG:326xx/327xx), as DSAS does. Tile-facing tables carry generated
 // Web Mercator (EPSG:3857) copies, simplified for low zooms where that matters. See
-// migrations/0001_init.sql for every table and column.
+// migrations/0001_init.sql for every table and column, and the later migrations for what
+// they changed (0007 adds a run's forecast settings and its hazard_zones, written with
+// the run when WriteRun is given WithHazard).
 //
 // A run is written in two steps: its runs row is committed first with status 'running',
 // then all its rows are loaded with COPY in a second transaction that also sets the status

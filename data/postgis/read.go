@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/plan"
+	"github.com/tasi-gis/tasi/vector/change"
 	"github.com/tasi-gis/tasi/vector/utm"
 )
 
@@ -20,11 +22,12 @@ type Transect struct {
 }
 
 // ReadRun returns the stored result of succeeded run id, rebuilt as WriteRun was given it,
-// with its runs row. NULL statistics come back as NaN, times in UTC with microsecond
-// precision. Intersections are in order of transect, then shoreline, which may differ
-// from the order of the Result that was written; Missed is derived from the transects
-// with no shoreline position. It returns an error wrapping ErrNotFound for an unknown
-// run and an error for a run that did not succeed.
+// with its runs row and, in Run.Hazard, its forecast and hazard zones (nil for a run
+// stored without a forecast). NULL statistics come back as NaN, times in UTC with
+// microsecond precision. Intersections are in order of transect, then shoreline, which
+// may differ from the order of the Result that was written; Missed is derived from the
+// transects with no shoreline position. It returns an error wrapping ErrNotFound for an
+// unknown run and an error for a run that did not succeed.
 func (s *Store) ReadRun(ctx context.Context, id int64) (*analysis.Result, Run, error) {
 	res, run, err := s.readRun(ctx, id)
 	if err != nil {
@@ -83,7 +86,59 @@ func (s *Store) readRun(ctx context.Context, id int64) (*analysis.Result, Run, e
 	if res.Units, err = readAdminChange(ctx, tx, id); err != nil {
 		return nil, run, err
 	}
+	if run.Hazard, err = readHazard(ctx, tx, id); err != nil {
+		return nil, run, err
+	}
 	return res, run, nil
+}
+
+// readHazard reads the forecast of run id and its zones, nil when it has none.
+func readHazard(ctx context.Context, tx pgx.Tx, id int64) (*plan.Hazard, error) {
+	var ref *time.Time
+	var years []int32
+	var rate *string
+	var confidence, setback *float64
+	if err := tx.QueryRow(ctx, `SELECT forecast_ref_date, forecast_horizons, forecast_rate, forecast_confidence, forecast_setback_m
+		FROM runs WHERE id = $1`, id).Scan(&ref, &years, &rate, &confidence, &setback); err != nil {
+		return nil, fmt.Errorf("forecast: %w", err)
+	}
+	if ref == nil {
+		return nil, nil
+	}
+	h := &plan.Hazard{RefDate: ref.UTC(), Confidence: *confidence, Setback: *setback}
+	if *rate == "WLR" {
+		h.RateKind = change.WeightedRate
+	}
+	index := make(map[int]int, len(years))
+	for i, y := range years {
+		h.Horizons = append(h.Horizons, plan.Horizon{Years: int(y), Date: h.RefDate.AddDate(int(y), 0, 0)})
+		index[int(y)] = i
+	}
+	rows, err := tx.Query(ctx, `SELECT z.horizon_years, z.band, coalesce(z.unit_code, ''), coalesce(a.unit - 1, -1), z.area_m2, ST_AsBinary(z.geom)
+		FROM hazard_zones z LEFT JOIN admin_change a ON a.run_id = z.run_id AND a.pcode = z.unit_code
+		WHERE z.run_id = $1 ORDER BY z.zone`, id)
+	if err != nil {
+		return nil, fmt.Errorf("hazard zones: %w", err)
+	}
+	h.Zones, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (plan.Zone, error) {
+		var z plan.Zone
+		var y int
+		var g []byte
+		if err := row.Scan(&y, &z.Band, &z.UnitCode, &z.Unit, &z.Area, &g); err != nil {
+			return z, err
+		}
+		i, ok := index[y]
+		if !ok {
+			return z, fmt.Errorf("a zone of horizon %d years, not one of the run's %v", y, years)
+		}
+		z.Horizon = i
+		z.Geometry, err = decode[orb.MultiPolygon](g)
+		return z, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hazard zones: %w", err)
+	}
+	return h, nil
 }
 
 // RunTransects returns the transects of run id in their order in the run, or an error

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/plan"
 )
 
 // Status is where a run is in its life.
@@ -40,6 +41,11 @@ type Run struct {
 
 	// Row counts of the result, known before its rows are written.
 	Shorelines, Transects, Intersections, Missed, Units int
+
+	// Hazard is the run's forecast and hazard zones (geometry in the run's UTM zone,
+	// Zone.Unit indexing the run's units), nil for a run stored without a forecast.
+	// Only ReadRun reads it; Runs and GetRun leave it nil.
+	Hazard *plan.Hazard
 }
 
 // runColumns are the columns scanRun reads, with r the runs table.
@@ -111,8 +117,8 @@ func (s *Store) DeleteRun(ctx context.Context, id int64) error {
 		case err != nil:
 			return err
 		}
-		// The shorelines, baseline, transects, intersections and admin_change rows go with
-		// it (ON DELETE CASCADE).
+		// The shorelines, baseline, transects, intersections, admin_change and hazard_zones
+		// rows go with it (ON DELETE CASCADE).
 		_, err = tx.Exec(ctx, "DELETE FROM runs WHERE id = $1", id)
 		return err
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/planar"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/plan"
 )
 
 // failTimeout bounds how long WriteRun waits to record a failed run once its load has
@@ -26,23 +27,42 @@ const failTimeout = 30 * time.Second
 // maxErrorText is the longest error message stored in runs.error.
 const maxErrorText = 4000
 
+// WriteOption changes what WriteRun stores.
+type WriteOption func(*writeOptions)
+
+type writeOptions struct {
+	hazard *plan.Hazard
+}
+
+// WithHazard makes WriteRun store the run's forecast with it: the settings in the runs
+// row and the zones in hazard_zones, in the same transaction as the rest of the run. h's
+// geometry is in the run's UTM zone. A nil h stores no forecast, as without the option.
+func WithHazard(h *plan.Hazard) WriteOption {
+	return func(o *writeOptions) { o.hazard = h }
+}
+
 // WriteRun stores res and its provenance as a new run and returns the run's id.
 //
 // All of the run lands or none of it does. The runs row is committed first with status
-// 'running'; the shorelines, baseline, transects, intersections and admin_change rows are
-// then loaded with COPY in one transaction that also sets the status to 'succeeded'. If
-// the load fails or ctx ends, WriteRun records the run as 'failed' with the error (in a
-// fresh transaction that ignores ctx's cancellation) and returns the error, with the run's
-// id so the caller can name it; no row of the run's data is visible. Other runs, written
-// before or at the same time, are not touched. WriteRun returns id 0 when even the runs row
-// could not be written (for example for a read-only role): then nothing was written at all.
+// 'running'; the shorelines, baseline, transects, intersections, admin_change and
+// hazard_zones rows are then loaded with COPY in one transaction that also sets the
+// status to 'succeeded'. If the load fails or ctx ends, WriteRun records the run as
+// 'failed' with the error (in a fresh transaction that ignores ctx's cancellation) and
+// returns the error, with the run's id so the caller can name it; no row of the run's data
+// is visible. Other runs, written before or at the same time, are not touched. WriteRun
+// returns id 0 when even the runs row could not be written (for example for a read-only
+// role): then nothing was written at all.
 //
 // Statistics that are NaN in res are stored as NULL, and times with microsecond precision.
-func (s *Store) WriteRun(ctx context.Context, res *analysis.Result, prov analysis.Provenance) (int64, error) {
+func (s *Store) WriteRun(ctx context.Context, res *analysis.Result, prov analysis.Provenance, opts ...WriteOption) (int64, error) {
+	var o writeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if res == nil {
 		return 0, errors.New("write run: nil result")
 	}
-	if err := checkResult(res); err != nil {
+	if err := checkResult(res, o.hazard); err != nil {
 		return 0, fmt.Errorf("write run: %w", err)
 	}
 	conn, err := s.pool.Acquire(ctx)
@@ -53,11 +73,11 @@ func (s *Store) WriteRun(ctx context.Context, res *analysis.Result, prov analysi
 	if err := s.checkSchema(ctx, conn); err != nil {
 		return 0, fmt.Errorf("write run: %w", err)
 	}
-	id, err := recordRun(ctx, conn, res, prov)
+	id, err := recordRun(ctx, conn, res, prov, o.hazard)
 	if err != nil {
 		return 0, fmt.Errorf("write run: record it: %w", permissionHint(err, "INSERT and UPDATE on the tables of schema "+s.schema))
 	}
-	if err := loadRun(ctx, conn.Conn(), id, res); err != nil {
+	if err := loadRun(ctx, conn.Conn(), id, res, o.hazard); err != nil {
 		err = permissionHint(err, "INSERT on the tables of schema "+s.schema)
 		if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 			// pgx reports a cancelled COPY as a closed connection.
@@ -74,8 +94,18 @@ func (s *Store) WriteRun(ctx context.Context, res *analysis.Result, prov analysi
 	return id, nil
 }
 
-// checkResult rejects a Result whose cross references do not hold.
-func checkResult(res *analysis.Result) error {
+// checkResult rejects a Result, or a Hazard, whose cross references do not hold.
+func checkResult(res *analysis.Result, h *plan.Hazard) error {
+	if h != nil {
+		if len(h.Horizons) == 0 || h.RefDate.IsZero() {
+			return errors.New("hazard: no horizons or no reference date")
+		}
+		for i, z := range h.Zones {
+			if z.Horizon < 0 || z.Horizon >= len(h.Horizons) {
+				return fmt.Errorf("hazard zone %d: horizon %d out of range [0, %d)", i, z.Horizon, len(h.Horizons))
+			}
+		}
+	}
 	for _, t := range res.Transects {
 		if t.Unit < -1 || t.Unit >= len(res.Units) {
 			return fmt.Errorf("transect %s: unit %d out of range [-1, %d)", t.Label, t.Unit, len(res.Units))
@@ -90,7 +120,7 @@ func checkResult(res *analysis.Result) error {
 }
 
 // recordRun commits the runs row of res with status 'running' and returns its id.
-func recordRun(ctx context.Context, conn *pgxpool.Conn, res *analysis.Result, prov analysis.Provenance) (int64, error) {
+func recordRun(ctx context.Context, conn *pgxpool.Conn, res *analysis.Result, prov analysis.Provenance, h *plan.Hazard) (int64, error) {
 	params := prov.Parameters
 	if params == nil {
 		params = map[string]string{}
@@ -103,20 +133,30 @@ func recordRun(ctx context.Context, conn *pgxpool.Conn, res *analysis.Result, pr
 	if err != nil {
 		return 0, fmt.Errorf("encode analysis parameters: %w", err)
 	}
+	var refDate, horizons, rate, confidence, setback any // NULL: no forecast
+	if h != nil {
+		years := make([]int32, len(h.Horizons))
+		for i, hz := range h.Horizons {
+			years[i] = int32(hz.Years)
+		}
+		refDate, horizons, rate, confidence, setback = h.RefDate, years, h.RateKind.String(), h.Confidence, h.Setback
+	}
 	var id int64
 	err = conn.QueryRow(ctx, `
 		INSERT INTO runs (tasi_version, analysis_started, analysis_finished, epsg, parameters, analysis_params, inputs,
-			n_shorelines, n_transects, n_intersections, n_missed_transects, n_units, backend_pid)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, pg_backend_pid())
+			n_shorelines, n_transects, n_intersections, n_missed_transects, n_units, backend_pid,
+			forecast_ref_date, forecast_horizons, forecast_rate, forecast_confidence, forecast_setback_m)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, pg_backend_pid(), $13, $14, $15, $16, $17)
 		RETURNING id`,
 		prov.Version, nullTime(prov.Started), nullTime(prov.Finished), res.Zone.EPSG(), params, string(ap), inputs,
 		len(res.Shorelines), len(res.Transects), len(res.Intersections), len(res.Missed), len(res.Units),
+		refDate, horizons, rate, confidence, setback,
 	).Scan(&id)
 	return id, err
 }
 
 // loadRun copies the rows of run id in one transaction and marks the run succeeded.
-func loadRun(ctx context.Context, conn *pgx.Conn, id int64, res *analysis.Result) error {
+func loadRun(ctx context.Context, conn *pgx.Conn, id int64, res *analysis.Result, h *plan.Hazard) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
@@ -155,6 +195,9 @@ func loadRun(ctx context.Context, conn *pgx.Conn, id int64, res *analysis.Result
 		return c.err
 	}
 	if err := loadShorelinePieces(ctx, tx, id, c.pieces); err != nil {
+		return err
+	}
+	if err := loadHazardZones(ctx, tx, id, srid, h); err != nil {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE runs SET status = 'succeeded', write_finished = clock_timestamp() WHERE id = $1`, id); err != nil {
@@ -319,6 +362,28 @@ func loadAdminChange(ctx context.Context, tx pgx.Tx, id int64, srid int, res *an
 		row[18], row[19], row[20], row[21] = num(u.PctSigEroding), num(u.PctSigAccreting), num(u.MeanLRRUnc), num(u.NEffective)
 		row[22], row[23], row[24], row[25] = num(u.AreaLost), num(u.AreaGained), data.NullCount(a.Population), data.NullCount(a.Households)
 		row[26] = g
+		return nil
+	})
+	return err
+}
+
+// hazardColumns are the columns loadHazardZones fills, in order.
+var hazardColumns = []string{"run_id", "zone", "horizon_years", "horizon_year", "horizon_date", "band", "unit_code", "area_m2", "geom"}
+
+// loadHazardZones copies the zones of h, if any, numbered from 1 in their order.
+func loadHazardZones(ctx context.Context, tx pgx.Tx, id int64, srid int, h *plan.Hazard) error {
+	if h == nil || len(h.Zones) == 0 {
+		return nil
+	}
+	_, err := copyRows(ctx, tx, "hazard_zones", hazardColumns, len(h.Zones), func(i int, row []any) error {
+		z := &h.Zones[i]
+		hz := h.Horizons[z.Horizon]
+		g, err := encode(z.Geometry, srid)
+		if err != nil {
+			return fmt.Errorf("hazard zone %d: %w", i+1, err)
+		}
+		row[0], row[1], row[2], row[3], row[4] = id, i+1, hz.Years, hz.Year(), hz.Date
+		row[5], row[6], row[7], row[8] = z.Band, data.NullString(z.UnitCode), z.Area, g
 		return nil
 	})
 	return err
