@@ -6,13 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/gpkg"
@@ -21,12 +17,7 @@ import (
 	"github.com/tasi-gis/tasi/input"
 	"github.com/tasi-gis/tasi/internal/fileset"
 	"github.com/tasi-gis/tasi/plan"
-	"github.com/tasi-gis/tasi/raster"
-	rastergdal "github.com/tasi-gis/tasi/raster/gdal"
 )
-
-// caveatOCHA is what every list built on the bundled sucos says of them (DOMAIN.md).
-const caveatOCHA = "Admin boundaries: OCHA COD-AB Timor-Leste 2020; OCHA marks the suco (admin level 3) layer \"for information only, not official\"."
 
 // atRiskConfig is what `tasi at-risk` is told.
 type atRiskConfig struct {
@@ -115,91 +106,50 @@ func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string
 		return nil, "", err
 	}
 	if opt.Confidence == 0 { // the run's level, as analyze was told it
-		if v, err := strconv.ParseFloat(prov.Parameters["confidence"], 64); err == nil && v > 0 && v < 100 {
-			opt.Confidence = v / 100
-		}
+		opt.Confidence = plan.RunConfidence(prov)
 	}
 	f, err := plan.NewForecast(res, opt)
 	if err != nil {
 		return nil, "", err
 	}
-	selected, err := c.selectedHorizon(f)
+	selected, err := plan.ParseHorizon(c.horizon, f.RefDate, f.Horizons)
 	if err != nil {
-		return nil, "", err
+		if errors.Is(err, plan.ErrHorizon) {
+			return nil, "", fmt.Errorf("--horizon %s: %w; add it to --horizons", c.horizon, err)
+		}
+		return nil, "", fmt.Errorf("--horizon %q: %w", c.horizon, err)
 	}
 	step := time.Now()
-	zones := plan.Zones(res, f, nil)
-
 	ref, err := data.TimorLeste()
 	if err != nil {
 		return nil, "", fmt.Errorf("load bundled data: %w", err)
 	}
-	units, bundled := unitsOf(res, ref)
-	var communities []plan.Community
-	if c.communities != "" {
-		var notes []input.Note
-		communities, notes, err = input.ReadCommunities(ctx, c.communities, units,
-			input.CommunityFields{Name: c.nameField, Code: c.codeField}, c.assumeCRS)
-		if err != nil {
-			return nil, "", err
-		}
-		for _, n := range notes {
-			e.log.Warn(n.String())
-		}
-	} else {
-		if !bundled {
-			return nil, "", errors.New("the run lies outside the bundled data of Timor-Leste: give its communities (--communities)")
-		}
-		communities = input.BundledCommunities(ref)
+	in, notes, err := input.PlanInputs(ctx, res, runID, prov, input.PlanSources{
+		Communities: c.communities, Fields: input.CommunityFields{Name: c.nameField, Code: c.codeField},
+		AssumeCRS: c.assumeCRS, Population: c.population,
+	}, ref)
+	for _, n := range notes {
+		e.log.Warn(n.String())
 	}
-	var grid *raster.Grid
-	switch {
-	case c.population != "":
-		grid, err = rastergdal.Read(ctx, c.population, rastergdal.Options{Resampling: "sum"}) // people: a warp must keep the totals
-	case bundled:
-		grid, err = rastergdal.ReadBytes(ctx, "worldpop.tif", data.PopulationGrid(), rastergdal.Options{})
+	if errors.Is(err, input.ErrNoCommunities) {
+		return nil, "", fmt.Errorf("%w (--communities)", err)
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("read population grid: %w", err)
+		return nil, "", err
 	}
-	var pop *plan.Population
-	if grid != nil {
-		if pop, err = plan.Allocate(ctx, units, grid, communities); err != nil {
-			return nil, "", err
-		}
-	} else {
-		for i := range communities { // no grid: the layer's counts, or none
-			communities[i].Rule = plan.Unknown
-			if !math.IsNaN(communities[i].Population) || !math.IsNaN(communities[i].Households) {
-				communities[i].Rule = plan.FromLayer
-			}
-		}
+	a, err := plan.NewAssessment(ctx, res, f, in)
+	if err != nil {
+		return nil, "", err
 	}
-	rows := plan.Assess(res, f, zones, communities, pop)
-	var municipalities []string
-	for _, u := range units {
-		if u.RegionCode != "" && !slices.Contains(municipalities, u.RegionCode) {
-			municipalities = append(municipalities, u.RegionCode)
-		}
-	}
-	slices.Sort(municipalities)
-	h, kept, err := plan.Select(rows, f, municipalities, plan.ListOptions{
+	list, err := a.List(plan.ListOptions{
 		Horizon: f.Horizons[selected].Years, Municipality: c.municipality, MinProbability: c.minProbability,
 	})
 	if err != nil {
 		return nil, "", err
 	}
-	e.log.Info("assessed communities", "communities", len(communities), "at_risk", len(kept), "horizon", f.Horizons[h].Year(),
-		"zones", len(zones), "took", since(step))
-	list := &plan.List{
-		RunID: runID, RefDate: f.RefDate, Horizons: f.Horizons, Selected: h, Rows: kept,
-		Setback: f.Setback, Confidence: f.Confidence, RateKind: f.RateKind.String(), Provenance: prov,
-	}
-	if bundled {
-		list.Caveats = append(list.Caveats, caveatOCHA)
-	}
-	scope := c.municipality
-	return list, scope, nil
+	e.log.Info("assessed communities", "communities", len(in.Communities), "at_risk", len(list.Rows),
+		"horizon", f.Horizons[list.Selected].Year(), "zones", a.Zones, "took", since(step))
+	return list, c.municipality, nil
 }
 
 // loadRun reads the run c names from a GeoPackage or the database.
@@ -250,29 +200,6 @@ func loadRun(ctx context.Context, c atRiskConfig) (*analysis.Result, analysis.Pr
 	return res, prov, strconv.FormatInt(id, 10), nil
 }
 
-// unitsOf returns the admin units communities and census counts come from, in lon/lat:
-// the bundled sucos where the run's units are bundled sucos (all of them, inland ones too,
-// so that every locality has its suco), else the run's own units.
-func unitsOf(res *analysis.Result, ref *data.Reference) ([]analysis.AdminUnit, bool) {
-	bundled := make(map[string]bool, len(ref.Units))
-	for _, u := range ref.Units {
-		bundled[u.Code] = true
-	}
-	all := len(res.Units) > 0
-	for _, u := range res.Units {
-		all = all && bundled[u.Unit.Code]
-	}
-	if all {
-		return ref.Units, true
-	}
-	units := make([]analysis.AdminUnit, len(res.Units))
-	for i, u := range res.Units {
-		units[i] = u.Unit
-		units[i].Geometry = project.MultiPolygon(u.Unit.Geometry.Clone(), res.Zone.Inverse)
-	}
-	return units, false
-}
-
 // forecastOptions turns the flags into plan.Options.
 func (c atRiskConfig) forecastOptions() (plan.Options, error) {
 	opt, err := c.forecast.options()
@@ -286,36 +213,4 @@ func (c atRiskConfig) forecastOptions() (plan.Options, error) {
 		opt.Confidence = c.confidence / 100
 	}
 	return opt, nil
-}
-
-// selectedHorizon is the index in f of --horizon: years after the reference date, or a
-// calendar year.
-func (c atRiskConfig) selectedHorizon(f *plan.Forecast) (int, error) {
-	if c.horizon == "" {
-		return len(f.Horizons) / 2, nil
-	}
-	v, err := strconv.Atoi(strings.TrimSpace(c.horizon))
-	if err != nil {
-		return 0, fmt.Errorf("--horizon %q: want years after the reference date (20) or a calendar year (2045)", c.horizon)
-	}
-	years := v
-	if v >= 1000 { // a calendar year
-		years = v - f.RefDate.Year()
-		if years < 1 {
-			return 0, fmt.Errorf("--horizon %d: before or in the reference year %d", v, f.RefDate.Year())
-		}
-	}
-	if years < 1 || years > plan.MaxHorizon {
-		return 0, fmt.Errorf("--horizon %s: %d years after the reference date %s; it must be 1 to %d", c.horizon, years, f.RefDate.Format(time.DateOnly), plan.MaxHorizon)
-	}
-	for i, hz := range f.Horizons {
-		if hz.Years == years {
-			return i, nil
-		}
-	}
-	var have []string
-	for _, hz := range f.Horizons {
-		have = append(have, fmt.Sprintf("%d (%d)", hz.Years, hz.Year()))
-	}
-	return 0, fmt.Errorf("--horizon %s: %d years is not one of the forecast's horizons %s; add it to --horizons", c.horizon, years, strings.Join(have, ", "))
 }
