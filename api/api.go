@@ -1,6 +1,6 @@
 // Package api is the HTTP face of `tasi serve`: the JSON API under /api/v1 (runs, admin
 // units with their change statistics, transects with their time series, each also as
-// GeoJSON with ?f=geojson), its OpenAPI document, health and readiness probes and
+// GeoJSON with ?f=geojson), at-risk lists of communities as CSV, XLSX, GeoJSON or KML, its OpenAPI document, health and readiness probes and
 // Prometheus metrics, with the tile server and the web map mounted beside them.
 //
 // The API reads through Store, which package postgis (SQL) and results.Memory (one run in
@@ -17,6 +17,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -66,6 +67,13 @@ type Options struct {
 	RequestTimeout time.Duration
 	// ReadyTimeout bounds the store ping of /readyz. Default 2 s.
 	ReadyTimeout time.Duration
+	// AtRisk makes the at-risk assessments /api/v1/at-risk filters; nil answers that route
+	// with 404 and leaves at_risk null in /api/v1/units/{pcode}.
+	AtRisk Assessor
+	// AtRiskRuns is how many runs' assessments are kept (default DefaultAtRiskRuns), and
+	// AtRiskTimeout bounds the computation of one (default DefaultAtRiskTimeout).
+	AtRiskRuns    int
+	AtRiskTimeout time.Duration
 }
 
 // Defaults of Options.
@@ -90,6 +98,10 @@ type server struct {
 	log     *slog.Logger
 	ready   time.Duration
 	metrics *metrics
+	atRisks *atRiskCache // nil: no at-risk lists
+	// instance tells this server process apart from others (a restart, another binary)
+	// in the ETags of at-risk exports, which are made before the list is.
+	instance string
 }
 
 // New returns the handler of every route of `tasi serve`. It panics without a Store: that
@@ -107,7 +119,20 @@ func New(o Options) http.Handler {
 	if o.ReadyTimeout <= 0 {
 		o.ReadyTimeout = DefaultReadyTimeout
 	}
-	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache)}
+	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache),
+		instance: strconv.FormatInt(time.Now().UnixNano(), 36)}
+	if o.AtRisk != nil {
+		if o.AtRiskRuns <= 0 {
+			o.AtRiskRuns = DefaultAtRiskRuns
+		}
+		if o.AtRiskTimeout <= 0 {
+			o.AtRiskTimeout = DefaultAtRiskTimeout
+		}
+		log := o.Logger
+		s.atRisks = newAtRiskCache(o.AtRisk, o.AtRiskRuns, o.AtRiskTimeout, func(run int64, err error) {
+			log.Error("at-risk assessment failed", "run", run, "err", err)
+		})
+	}
 
 	r := chi.NewRouter()
 	r.Use(s.metrics.middleware, s.recoverer, timeout(o.RequestTimeout), middleware.GetHead)
@@ -127,12 +152,13 @@ func New(o Options) http.Handler {
 		// Level 5 rather than 1: the GeoJSON of Timor-Leste's 98 coastal sucos is 1.9 MB,
 		// 0.50 MB at level 5 and 0.60 MB at level 1, for 1.5 ms more CPU; the map is used
 		// over slow links in field offices.
-		r.Use(middleware.Compress(5, "application/json", "application/geo+json"))
+		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/csv", "application/vnd.google-earth.kml+xml"))
 		r.Get("/runs", s.runs)
 		r.Get("/runs/{id}", s.run)
 		r.Get("/units", s.units)
 		r.Get("/units/{pcode}", s.unit)
 		r.Get("/transects/{id}", s.transect)
+		r.Get("/at-risk", s.atRisk)
 	})
 	if o.Tiles != nil {
 		h := detach(o.Tiles)

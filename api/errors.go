@@ -43,6 +43,7 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var bad *badRequest
 	var nf *results.NotFoundError
+	var computing *errComputing
 	switch {
 	case errors.As(err, &bad):
 		writeError(w, http.StatusBadRequest, bad.msg)
@@ -54,6 +55,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		// The client has gone: nobody reads the answer.
 		s.log.Debug("request cancelled by the client", "path", r.URL.Path, "err", err)
 		writeError(w, 499, "request cancelled")
+	case errors.As(err, &computing):
+		// The computation goes on: the answer will be there for a later request.
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("the at-risk assessment of run %d is still being computed: try again in a few seconds", computing.run))
 	case errors.Is(err, results.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("request timed out", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")

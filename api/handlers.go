@@ -286,7 +286,7 @@ func (s *server) unit(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out := newUnitDetailJSON(&d)
+	out := newUnitDetailJSON(&d, s.unitAtRisk(d.Run, d.Unit.Unit.Code))
 	if geo {
 		s.writeJSON(w, r, typeGeoJSON, feature(d.Unit.Unit.Code, d.Unit.Unit.Geometry, out))
 		return

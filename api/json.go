@@ -145,10 +145,13 @@ type unitDetailJSON struct {
 	Run int64 `json:"run"`
 	unitJSON
 	Transects []transectRowJSON `json:"transects"`
+	// AtRisk is what the at-risk list of each horizon says of the unit, null until the
+	// run's assessment has been made (by a request to /api/v1/at-risk).
+	AtRisk []unitAtRiskJSON `json:"at_risk"`
 }
 
-func newUnitDetailJSON(d *results.UnitDetail) unitDetailJSON {
-	out := unitDetailJSON{Run: d.Run, unitJSON: newUnitJSON(&d.Unit), Transects: make([]transectRowJSON, len(d.Transects))}
+func newUnitDetailJSON(d *results.UnitDetail, atRisk []unitAtRiskJSON) unitDetailJSON {
+	out := unitDetailJSON{Run: d.Run, unitJSON: newUnitJSON(&d.Unit), Transects: make([]transectRowJSON, len(d.Transects)), AtRisk: atRisk}
 	for i, t := range d.Transects {
 		out.Transects[i] = transectRowJSON{ID: t.Label, LRR: num(t.Stats.LRR), LCI: num(t.Stats.LCI), EPR: num(t.Stats.EPR),
 			NSM: num(t.Stats.NSM), N: t.Stats.N, Azimuth: num(t.Azimuth), Lon: num(t.Baseline[0]), Lat: num(t.Baseline[1])}
