@@ -195,9 +195,7 @@ func loadRun(ctx context.Context, c atRiskConfig) (*analysis.Result, analysis.Pr
 	if err != nil {
 		return nil, analysis.Provenance{}, "", err
 	}
-	prov := analysis.Provenance{Version: run.Version, Started: run.AnalysisStarted, Finished: run.AnalysisFinished,
-		Parameters: run.Parameters, Inputs: run.Inputs}
-	return res, prov, strconv.FormatInt(id, 10), nil
+	return res, postgisProvenance(run), strconv.FormatInt(id, 10), nil
 }
 
 // forecastOptions turns the flags into plan.Options.

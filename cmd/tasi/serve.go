@@ -12,18 +12,21 @@ import (
 
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/api/web"
+	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/input"
 )
 
 // serveConfig is what `tasi serve` is told.
 type serveConfig struct {
 	db, gpkg, addr  string
 	cacheMB         int
-	readTimeout     time.Duration // whole request, headers and body
-	writeTimeout    time.Duration // from the end of the request headers to the end of the response
-	requestTimeout  time.Duration // handler time, which cancels the database query under it
-	shutdownTimeout time.Duration // how long in-flight requests may finish after SIGINT/SIGTERM
-	follow          time.Duration // how often to look for a new run in the GeoPackage; 0: never
+	readTimeout     time.Duration     // whole request, headers and body
+	writeTimeout    time.Duration     // from the end of the request headers to the end of the response
+	requestTimeout  time.Duration     // handler time, which cancels the database query under it
+	shutdownTimeout time.Duration     // how long in-flight requests may finish after SIGINT/SIGTERM
+	follow          time.Duration     // how often to look for a new run in the GeoPackage; 0: never
+	atRisk          input.PlanSources // communities and population grid of the at-risk lists
 }
 
 // defaultAddr is where tasi serve listens unless told: this machine only. Serving a whole
@@ -43,10 +46,16 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 	fs.DurationVar(&c.requestTimeout, "request-timeout", api.DefaultRequestTimeout, "longest time to answer a request, database queries included")
 	fs.DurationVar(&c.follow, "follow", 5*time.Second, "with --gpkg: how often to look for a new run in the file (0: never)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGINT or SIGTERM, how long requests in flight may finish")
+	fs.StringVar(&c.atRisk.Communities, "communities", "", "at-risk lists: a point layer of communities (default: the bundled gazetteer localities, for runs in Timor-Leste)")
+	fs.StringVar(&c.atRisk.Fields.Name, "community-name-field", "", "at-risk lists: the community layer's name field (default: name, place_name, …)")
+	fs.StringVar(&c.atRisk.Fields.Code, "community-code-field", "", "at-risk lists: the community layer's code field (default: code, pcode, id)")
+	fs.StringVar(&c.atRisk.AssumeCRS, "assume-crs", "", "at-risk lists: CRS of a community layer that declares none (EPSG:4326)")
+	fs.StringVar(&c.atRisk.Population, "population", "", "at-risk lists: a population grid, people per cell (default: the bundled WorldPop grid of Timor-Leste)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: tasi serve [--db URL | --gpkg results.gpkg] [--addr 127.0.0.1:8080] [flags]\n\n"+
 			"Serves the web map at /, vector tiles at /tiles/, the JSON API at /api/v1 (OpenAPI at\n"+
-			"/api/openapi.json), /healthz, /readyz and /metrics. From a database, the newest run is\n"+
+			"/api/openapi.json) with the at-risk lists of tasi at-risk at /api/v1/at-risk, /healthz,\n"+
+			"/readyz and /metrics. From a database, the newest run is\n"+
 			"served as soon as it is stored, without a restart; a GeoPackage is read again when a new\n"+
 			"run is written to it (the run it replaced stays served for maps already open).\n\nFlags:")
 		fs.PrintDefaults()
@@ -91,10 +100,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	ref, err := data.TimorLeste()
+	if err != nil {
+		return fmt.Errorf("serve: load bundled data: %w", err)
+	}
 	var (
-		store api.Store
-		tiles servedTiles
-		what  string
+		store  api.Store
+		tiles  servedTiles
+		what   string
+		assess = &runAssessor{src: c.atRisk, ref: ref, log: e.log}
 	)
 	if c.gpkg != "" {
 		g, err := openGpkgStore(ctx, e.log, c.gpkg)
@@ -106,6 +120,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		store, what = g, c.gpkg
 		tiles = newServedTiles(e.log, g, c.cacheMB)
+		assess.read = g.storedRun
 	} else {
 		s, err := openStore(ctx, "serve", c.db)
 		if err != nil {
@@ -116,13 +131,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("serve: database %s: %w", postgis.Redact(c.db), err)
 		}
 		store, what = s, postgis.Redact(c.db)
+		assess.read = postgisRunReader(s)
 		if tiles, err = postgisTiles(e.log, s, c.cacheMB); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
 	h := api.New(api.Options{
 		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, Web: web.Handler(),
-		Logger: e.log, RequestTimeout: c.requestTimeout,
+		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess,
 	})
 	return serveHTTP(ctx, e, c, h, what)
 }

@@ -38,11 +38,13 @@ type gpkgStore struct {
 	seen os.FileInfo // the file as last read or tried
 }
 
-// gpkgRun is one run read from the file, with its API store and tile source.
+// gpkgRun is one run read from the file, with its API store and tile source, and what
+// the at-risk lists need: its result (without shoreline geometry), provenance and forecast.
 type gpkgRun struct {
-	run   results.Run
-	store *results.Memory
-	tiles *tiles.Memory
+	run    results.Run
+	store  *results.Memory
+	tiles  *tiles.Memory
+	stored storedRun
 }
 
 // openGpkgStore reads the run in path.
@@ -82,7 +84,30 @@ func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 		return nil, fmt.Errorf("%s: %w", g.path, err)
 	}
 	g.log.Info("loaded run", "file", g.path, "run", run.ID, "transects", len(res.Transects), "units", len(res.Units), "took", since(start))
-	return &gpkgRun{run: run, store: store, tiles: src}, nil
+	stored := storedRun{res: withoutShorelineGeometry(res), prov: r.Provenance, forecast: withoutZones(r.Hazard)}
+	return &gpkgRun{run: run, store: store, tiles: src, stored: stored}, nil
+}
+
+// withoutShorelineGeometry returns a copy of res whose shorelines keep their dates and
+// uncertainties but not their geometry (tens of MB for the whole coast of Timor-Leste),
+// which the tiles hold already and forecasts do not need.
+func withoutShorelineGeometry(res *analysis.Result) *analysis.Result {
+	out := *res
+	out.Shorelines = make([]analysis.Shoreline, len(res.Shorelines))
+	for i, s := range res.Shorelines {
+		s.Geometry, s.Points = nil, nil
+		out.Shorelines[i] = s
+	}
+	return &out
+}
+
+// storedRun returns what the at-risk lists need of run id.
+func (g *gpkgStore) storedRun(_ context.Context, id int64) (storedRun, error) {
+	r := g.pick(results.RunRef(id))
+	if r.run.ID != id {
+		return storedRun{}, &results.NotFoundError{Msg: fmt.Sprintf("run %d is no longer served (the GeoPackage holds a newer run)", id)}
+	}
+	return r.stored, nil
 }
 
 // gpkgRunRecord is the record of the run in a GeoPackage. Its id is the time the analysis

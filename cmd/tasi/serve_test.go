@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -203,6 +205,87 @@ func checkTiles(t *testing.T, s *server) {
 	}
 }
 
+// writeCommunities writes three communities of the straight coast: Near, 20 m behind the
+// 2010 shoreline of the eroding west (at risk from the first horizon), Inland, 1.5 km
+// behind it, and East, on the accreting coast; and returns the file.
+func writeCommunities(t *testing.T, dir string) string {
+	t.Helper()
+	c := newStraightCoast()
+	path := filepath.Join(dir, "communities.geojson")
+	writeGeoJSON(t, path, []feature{
+		{map[string]any{"name": "Near", "code": "C1", "population": 50, "households": 10}, c.ll(100, c.rate(100)*10-20)},
+		{map[string]any{"name": "Inland", "code": "C2", "population": 80, "households": 16}, c.ll(800, -1500)},
+		{map[string]any{"name": "East", "code": "C3", "population": 30, "households": 6}, c.ll(4500, -50)},
+	})
+	return path
+}
+
+// sameAsCLI fetches the at-risk list of the straight coast from s in every format, at the
+// default horizon (of year def) and at year, and compares each with what `tasi cli...
+// --format F [--horizon year]` writes: the same bytes, Near listed and Inland not.
+func sameAsCLI(t *testing.T, s *server, def, year string, cli []string) {
+	t.Helper()
+	for _, f := range []string{"csv", "xlsx", "geojson", "kml"} {
+		for _, h := range []string{"", year} {
+			q := "?format=" + f
+			args := append(slices.Clone(cli), "--format", f, "--out", "-")
+			if h != "" {
+				q += "&horizon=" + h
+				args = append(args, "--horizon", h)
+			}
+			want, err := runCLIStdout(t, args...)
+			if err != nil {
+				t.Fatalf("tasi %s: %v", strings.Join(args, " "), err)
+			}
+			res, err := http.Get(s.base + "/api/v1/at-risk" + q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 || !bytes.Equal(body, want) ||
+				res.Header.Get("Content-Disposition") != fmt.Sprintf(`attachment; filename="tasi-at-risk-%s.%s"`, cmp.Or(h, def), f) {
+				t.Errorf("at-risk%s: %d %s, %d bytes, want the CLI's %d bytes\n%.300s", q, res.StatusCode,
+					res.Header.Get("Content-Disposition"), len(body), len(want), body)
+			}
+			if f == "csv" && !bytes.Contains(body, []byte(",Near,C1,")) || bytes.Contains(body, []byte("Inland")) {
+				t.Errorf("at-risk%s: want Near and not Inland:\n%s", q, body)
+			}
+		}
+	}
+}
+
+// checkAtRisk fetches the at-risk list of the straight coast from s in every format and
+// compares it with what `tasi at-risk cli...` writes: the same bytes. Near is the one
+// community at risk, in unit W1, whose tallies the unit's answer then carries.
+func checkAtRisk(t *testing.T, s *server, cli ...string) {
+	t.Helper()
+	sameAsCLI(t, s, "2030", "2030", cli)
+	var unit struct {
+		AtRisk []struct {
+			Year        int `json:"year"`
+			Communities int `json:"communities"`
+		} `json:"at_risk"`
+	}
+	if st := s.getJSON(t, "/api/v1/units/W1", &unit); st != 200 || len(unit.AtRisk) != 3 || unit.AtRisk[0].Year != 2020 || unit.AtRisk[0].Communities != 1 {
+		t.Errorf("unit W1: %d, at_risk %+v, want Near from 2020", st, unit.AtRisk)
+	}
+	var e struct{ Error string }
+	if st := s.getJSON(t, "/api/v1/at-risk?horizon=2110", &e); st != 400 || !strings.Contains(e.Error, "horizon=") {
+		t.Errorf("a horizon a century on: %d %q", st, e.Error)
+	}
+}
+
+// runCLIStdout runs tasi and returns what it wrote to standard output.
+func runCLIStdout(t *testing.T, args ...string) ([]byte, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), args, &out, &errOut); err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, errOut.String())
+	}
+	return out.Bytes(), nil
+}
+
 func grepLines(s, sub string) string {
 	var out []string
 	for _, l := range strings.Split(s, "\n") {
@@ -221,7 +304,8 @@ func TestServeGeoPackage(t *testing.T) {
 	if out, err := runCLIErr(t, append(straightCoastArgs(t, dir), "--out", gpkgPath)...); err != nil {
 		t.Fatalf("analyze: %v\n%s", err, out)
 	}
-	s := startServe(t, "--gpkg", gpkgPath)
+	communities := writeCommunities(t, dir)
+	s := startServe(t, "--gpkg", gpkgPath, "--communities", communities)
 
 	var runs struct {
 		Runs []struct {
@@ -245,6 +329,7 @@ func TestServeGeoPackage(t *testing.T) {
 		}
 	}
 	checkTiles(t, s)
+	checkAtRisk(t, s, "at-risk", "--gpkg", gpkgPath, "--communities", communities)
 	res, err := http.Get(s.base + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -324,6 +409,11 @@ func TestServeGeoPackageFollowsFile(t *testing.T) {
 	}
 
 	first := runs().Runs[0]
+	// Served without --communities, a run outside Timor-Leste has no at-risk list.
+	var e struct{ Error string }
+	if st := s.getJSON(t, "/api/v1/at-risk", &e); st != http.StatusNotFound || !strings.Contains(e.Error, "--communities") {
+		t.Errorf("at-risk without communities: %d %q, want 404 naming --communities", st, e.Error)
+	}
 	analyze("100")
 	l := waitFor(first.ID)
 	second := l.Runs[0]
@@ -385,13 +475,15 @@ func TestServeDatabase(t *testing.T) {
 	}
 	analyze()
 	t.Setenv(envDatabaseURL, dbURL)
-	s := startServe(t)
+	communities := writeCommunities(t, dir)
+	s := startServe(t, "--communities", communities)
 	var units servedUnits
 	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 1 {
 		t.Fatalf("units: %d run %d", st, units.Run)
 	}
 	checkStraightCoast(t, units)
 	checkTiles(t, s)
+	checkAtRisk(t, s, "at-risk", "--db", dbURL, "--run", "1", "--communities", communities)
 	analyze()
 	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 2 {
 		t.Errorf("after a second run: %d, latest is run %d, want 2", st, units.Run)
