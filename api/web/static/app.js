@@ -1,8 +1,13 @@
 // The planners' map: admin units coloured by mean rate, transects, shorelines and
-// localities from the server's vector tiles; a side panel with a suco's statistics and the
-// time series of a transect. Test hooks: window.tasiMap (the MapLibre map),
-// window.tasiReady (a promise resolved once the tiles of the latest run have rendered) and
-// data-* attributes on the panel (data-pcode, data-mean-lrr, data-transect-id).
+// localities from the server's vector tiles; the communities at risk by a horizon from the
+// API's at-risk list, with the zones the sea may reach (the tiles' hazard layer, when the
+// server has it); a side panel with a suco's statistics, its communities at risk and the
+// time series of a transect; links to download the at-risk list of what is on screen.
+// Test hooks: window.tasiMap (the MapLibre map), window.tasiReady (a promise resolved once
+// the tiles of the latest run have rendered), window.tasiAtRiskReady (resolved once the
+// first at-risk list is on the map, with {year, count} or {error}), and data-* attributes
+// on the panel (data-pcode, data-mean-lrr, data-transect-id, data-at-risk) and on
+// #download (data-horizon, data-municipality).
 
 import * as maplibregl from 'maplibre-gl';
 import { I18n } from 'tasi/i18n';
@@ -10,6 +15,18 @@ import { RATE_STOPS, YEAR_STOPS, NO_DATA, rateExpression, yearExpression, cssGra
 import { timeSeries, strip } from 'tasi/chart';
 
 const SOURCE = 'tasi';
+// The at-risk communities of the selected horizon: /api/v1/at-risk?format=geojson.
+const ATRISK = 'atrisk';
+// Style layers of the tiles' hazard layer (fields horizon_year; band: false or 0 for the
+// best estimate, true or 1 for the band edge), filtered by the selected horizon. The
+// server's style may define them; else the map draws its own when the tiles have a hazard
+// layer, and none when they do not.
+const HAZARD_LAYERS = ['hazard-band', 'hazard-best'];
+const HAZARD_COLORS = { best: '#542788', band: '#b2abd2', line: '#2d004b' };
+// Severity of a community at risk: dark to light magenta, apart from the red-blue rate
+// ramp under them; each point has a dark ring and a white halo, so it stands out on any
+// fill (WCAG 1.4.11).
+const SEVERITY_COLORS = { high: '#7a0177', medium: '#c51b8a', low: '#fcc5c0', none: '#bdbdbd' };
 const SEA = '#cfe0ea';
 // Timor-Leste with Oecussi and Atauro, for when the style's source has no bounds.
 const TL_BOUNDS = [[124.0, -9.55], [127.35, -8.1]];
@@ -19,6 +36,8 @@ const LAYER_GROUPS = {
   transects: ['tasi-transects', 'tasi-transects-selected'],
   shorelines: ['tasi-shorelines'],
   localities: ['tasi-localities'],
+  atrisk: ['tasi-atrisk-halo', 'tasi-atrisk'],
+  hazard: HAZARD_LAYERS,
 };
 const CLICK_TOLERANCE_PX = 5;
 
@@ -29,6 +48,10 @@ let rejectReady;
 window.tasiReadyFlag = false;
 window.tasiReady = new Promise((resolve, reject) => { resolveReady = resolve; rejectReady = reject; });
 window.tasiReady.catch(() => { /* reported in the page; a test awaiting it sees the rejection */ });
+let resolveAtRisk;
+window.tasiAtRiskReady = new Promise((resolve) => { resolveAtRisk = resolve; });
+
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 // assetURL resolves a file beside this module, keeping its ?v= cache key.
 function assetURL(name) {
@@ -66,6 +89,44 @@ async function getJSON(path, params = {}) {
 
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 
+// atRiskRadius sizes a community's circle by its households at risk (area about
+// proportional; unknown counts get the smallest), a little larger as the map zooms in.
+function atRiskRadius(extra = 0) {
+  const r = ['interpolate', ['linear'], ['sqrt', ['to-number', ['coalesce', ['get', 'households_at_risk'], 0], 0]],
+    0, 4, 5, 7, 10, 10, 20, 15];
+  return ['interpolate', ['linear'], ['zoom'], 7, ['+', ['*', 0.8, r], extra], 14, ['+', ['*', 1.4, r], extra]];
+}
+
+// asExpression turns the simple legacy filters a style may hold (["==", "band", 1],
+// ["in", "band", 0, 1], under "all" or "any") into expressions, which can be combined
+// with the horizon's; anything else is returned as it is.
+function asExpression(f) {
+  if (!Array.isArray(f) || f.length < 2) return f;
+  const [op, ...args] = f;
+  if (op === 'all' || op === 'any') return [op, ...args.map(asExpression)];
+  if (typeof args[0] !== 'string') return f;
+  const key = args[0] === '$type' ? ['geometry-type'] : ['get', args[0]];
+  if (['==', '!=', '<', '<=', '>', '>='].includes(op) && args.length === 2 && !Array.isArray(args[1])) {
+    return [op, key, args[1]];
+  }
+  if (op === 'in' && args.length > 1 && args.slice(1).every((v) => !Array.isArray(v))) {
+    return ['match', key, args.slice(1), true, false];
+  }
+  return f;
+}
+
+// withoutHorizon drops the horizon clauses from a layer's filter, keeping the rest (the
+// band), so that the horizon filter can be set again and again.
+function withoutHorizon(filter) {
+  if (!Array.isArray(filter)) return null;
+  if (JSON.stringify(filter).includes('horizon_year')) {
+    if (filter[0] !== 'all') return null;
+    const rest = filter.slice(1).filter((c) => !JSON.stringify(c).includes('horizon_year'));
+    return rest.length === 0 ? null : ['all', ...rest];
+  }
+  return filter;
+}
+
 function compareIds(a, b) {
   const x = Number(a);
   const y = Number(b);
@@ -81,6 +142,9 @@ class App {
     this.unit = null; // the selected unit as the API returned it (plus feature props)
     this.transect = null; // the selected transect with its series
     this.seq = 0; // guards against out-of-order responses
+    this.atRisk = null; // {year, horizons, features} of the list on the map
+    this.atRiskSeq = 0;
+    this.hazardBase = {}; // each hazard layer's filter without the horizon
   }
 
   t(key, vars) { return this.i18n.t(key, vars); }
@@ -115,6 +179,7 @@ class App {
     this.bindControls();
     // The list is a convenience: the map works without it.
     this.loadUnits().catch((err) => this.showError(this.t('load_error', { msg: err.message })));
+    this.loadAtRisk();
   }
 
   showRunLabel() {
@@ -140,6 +205,7 @@ class App {
       ? [[source.bounds[0], source.bounds[1]], [source.bounds[2], source.bounds[3]]]
       : TL_BOUNDS;
     const rate = rateExpression('mean_lrr');
+    const hazard = await this.hazardLayers(server);
     return {
       version: 8,
       name: 'tasi',
@@ -148,6 +214,7 @@ class App {
         // Bundled land outline (64 kB): inland areas read as land even where the admin
         // layer has only the coastal units of the run. Nothing comes from the internet.
         land: { type: 'geojson', data: assetURL('land.geojson') },
+        [ATRISK]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       },
       layers: [
         { id: 'tasi-sea', type: 'background', paint: { 'background-color': SEA } },
@@ -197,6 +264,9 @@ class App {
           filter: ['==', ['to-string', ['get', 'transect_id']], ''],
           paint: { 'line-color': '#000000', 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 3, 16, 9] },
         },
+        // Above the transects: where the sea may reach by the horizon is what the map is
+        // read for once a horizon is chosen; the transects still show seaward of it.
+        ...hazard,
         {
           id: 'tasi-localities', type: 'circle', source: SOURCE, 'source-layer': 'localities',
           minzoom: 8,
@@ -207,8 +277,52 @@ class App {
             'circle-stroke-width': 1.2,
           },
         },
+        {
+          id: 'tasi-atrisk-halo', type: 'circle', source: ATRISK,
+          layout: { 'circle-sort-key': ['match', ['get', 'severity'], 'high', 3, 'medium', 2, 'low', 1, 0] },
+          paint: { 'circle-radius': atRiskRadius(2), 'circle-color': '#ffffff', 'circle-opacity': 0.95 },
+        },
+        {
+          id: 'tasi-atrisk', type: 'circle', source: ATRISK,
+          layout: { 'circle-sort-key': ['match', ['get', 'severity'], 'high', 3, 'medium', 2, 'low', 1, 0] },
+          paint: {
+            'circle-radius': atRiskRadius(),
+            'circle-color': ['match', ['get', 'severity'], 'high', SEVERITY_COLORS.high, 'medium', SEVERITY_COLORS.medium,
+              'low', SEVERITY_COLORS.low, SEVERITY_COLORS.none],
+            'circle-stroke-color': '#1d2327',
+            'circle-stroke-width': 1.2,
+          },
+        },
       ],
     };
+  }
+
+  // hazardLayers returns the style layers of the tiles' hazard zones: the server style's
+  // hazard-band and hazard-best when it has them, else ours when the tiles carry a hazard
+  // layer (TileJSON vector_layers), else none: the map works the same without them. The
+  // server colours zones by horizon, for a map that shows them all; this one shows one
+  // horizon at a time, so it colours them by band, as its legend says.
+  async hazardLayers(server) {
+    const paint = {
+      'hazard-band': { 'fill-color': HAZARD_COLORS.band, 'fill-opacity': 0.8, 'fill-outline-color': HAZARD_COLORS.line },
+      'hazard-best': { 'fill-color': HAZARD_COLORS.best, 'fill-opacity': 0.85, 'fill-outline-color': HAZARD_COLORS.line },
+    };
+    const theirs = (server.layers || []).filter((l) => HAZARD_LAYERS.includes(l.id) && l.source === SOURCE);
+    if (theirs.length) {
+      return HAZARD_LAYERS.map((id) => theirs.find((l) => l.id === id)).filter(Boolean)
+        .map((l) => ({ ...l, paint: { ...(l.paint || {}), ...paint[l.id] } }));
+    }
+    let ids = [];
+    try {
+      const res = await fetch(new URL('tiles/tasi.json', document.baseURI));
+      if (res.ok) ids = ((await res.json()).vector_layers || []).map((l) => l.id);
+    } catch { /* no TileJSON: no hazard layer */ }
+    if (!ids.includes('hazard')) return [];
+    const band = (b) => ['==', ['to-number', ['get', 'band'], -1], b]; // 0/1 or false/true
+    return [
+      { id: 'hazard-band', type: 'fill', source: SOURCE, 'source-layer': 'hazard', filter: band(1), paint: paint['hazard-band'] },
+      { id: 'hazard-best', type: 'fill', source: SOURCE, 'source-layer': 'hazard', filter: band(0), paint: paint['hazard-best'] },
+    ];
   }
 
   createMap(style) {
@@ -250,7 +364,9 @@ class App {
     });
 
     map.on('click', (e) => this.onMapClick(e));
-    for (const id of ['tasi-admin-fill', 'tasi-transects', 'tasi-localities']) {
+    // The municipality on screen is known once the new view's tiles have rendered.
+    map.on('moveend', () => map.once('idle', () => this.updateDownload()));
+    for (const id of ['tasi-admin-fill', 'tasi-transects', 'tasi-localities', 'tasi-atrisk']) {
       map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
     }
@@ -267,6 +383,40 @@ class App {
       this.popup.setLngLat(e.lngLat).setDOMContent(div).addTo(map);
     });
     map.on('mouseleave', 'tasi-localities', () => this.popup.remove());
+    map.on('mousemove', 'tasi-atrisk', (e) => {
+      const f = e.features?.[0];
+      if (f) this.popup.setLngLat(f.geometry.coordinates).setDOMContent(this.atRiskPopup(f.properties)).addTo(map);
+    });
+    map.on('mouseleave', 'tasi-atrisk', () => this.popup.remove());
+  }
+
+  // atRiskPopup describes a community at risk: name, suco, when the sea reaches it, the
+  // probability by the selected horizon, people and households at risk, severity.
+  atRiskPopup(p) {
+    const i = this.i18n;
+    const div = document.createElement('div');
+    div.className = 'atrisk-popup';
+    const b = document.createElement('strong');
+    b.textContent = p.community_name ?? '';
+    div.append(b);
+    const line = (label, value) => {
+      div.append(document.createElement('br'), `${label}: ${value}`);
+    };
+    line(this.t('suco'), `${p.suco_name ?? '–'}${p.municipality_name ? ` (${p.municipality_name})` : ''}`);
+    line(this.t('year_reached'), this.yearText(p.year_reached));
+    line(this.t('probability_by', { year: this.atRisk?.year ?? '' }), this.probText(p.p_reached));
+    line(this.t('people_at_risk'), i.num(p.people_at_risk));
+    line(this.t('households_at_risk'), i.num(p.households_at_risk));
+    line(this.t('severity'), this.severityText(p.severity));
+    return div;
+  }
+
+  yearText(v) { return isNum(v) ? String(Math.floor(v)) : '–'; }
+
+  probText(v) { return isNum(v) ? `${this.i18n.num(v * 100)} %` : '–'; }
+
+  severityText(s) {
+    return ['high', 'medium', 'low', 'none'].includes(s) ? this.t(`severity_${s}`) : '–';
   }
 
   bindControls() {
@@ -276,7 +426,13 @@ class App {
     $('unit-select').addEventListener('change', (e) => {
       if (e.target.value) this.selectUnit(e.target.value, { fly: true });
     });
-    $('municipality-select').addEventListener('change', () => this.fillUnitSelect());
+    $('municipality-select').addEventListener('change', () => {
+      this.fillUnitSelect();
+      this.updateDownload();
+    });
+    $('horizon-select').addEventListener('change', (e) => {
+      if (e.target.value) this.loadAtRisk(Number(e.target.value));
+    });
     $('transect-select').addEventListener('change', (e) => {
       if (e.target.value) this.selectTransect(e.target.value);
     });
@@ -294,6 +450,10 @@ class App {
       }
     }
     $('legend-years').hidden = !$('layer-shorelines').checked;
+    const hazard = HAZARD_LAYERS.some((id) => this.map.getLayer(id));
+    $('layer-hazard-label').hidden = !hazard;
+    $('legend-hazard').hidden = !hazard || !$('layer-hazard').checked;
+    $('legend-atrisk').hidden = !$('layer-atrisk').checked;
   }
 
   drawLegend() {
@@ -339,14 +499,16 @@ class App {
     // Most eroding first; units without a rate last.
     units.sort((a, b) => (isNum(a.mean_lrr) ? a.mean_lrr : Infinity) - (isNum(b.mean_lrr) ? b.mean_lrr : Infinity));
     this.units = units;
-    const munis = [...new Set(units.map((u) => u.municipality).filter(Boolean))].sort();
+    const munis = new Map();
+    for (const u of units) if (u.municipality_pcode) munis.set(u.municipality_pcode, u.municipality ?? u.municipality_pcode);
     const ms = $('municipality-select');
-    for (const m of munis) {
+    for (const [code, name] of [...munis].sort((a, b) => a[1].localeCompare(b[1]))) {
       const o = document.createElement('option');
-      o.value = m;
-      o.textContent = m;
+      o.value = code;
+      o.textContent = name;
       ms.append(o);
     }
+    this.municipalities = munis;
     this.fillUnitSelect();
   }
 
@@ -361,7 +523,7 @@ class App {
     first.textContent = this.t('choose');
     sel.append(first);
     for (const u of this.units) {
-      if (muni && u.municipality !== muni) continue;
+      if (muni && u.municipality_pcode !== muni) continue;
       const o = document.createElement('option');
       o.value = u.pcode;
       o.textContent = `${u.name} (${u.municipality ?? ''}) ${this.i18n.signed(u.mean_lrr)} ${this.t('unit_rate')}`;
@@ -374,9 +536,17 @@ class App {
     const map = this.map;
     const p = e.point;
     const box = [[p.x - CLICK_TOLERANCE_PX, p.y - CLICK_TOLERANCE_PX], [p.x + CLICK_TOLERANCE_PX, p.y + CLICK_TOLERANCE_PX]];
-    const layers = ['tasi-transects', 'tasi-admin-fill'].filter((id) => map.getLayer(id)
+    const layers = ['tasi-atrisk', 'tasi-transects', 'tasi-admin-fill'].filter((id) => map.getLayer(id)
       && map.getLayoutProperty(id, 'visibility') !== 'none');
     const feats = map.queryRenderedFeatures(box, { layers });
+    // A community at risk selects its suco; within the selected suco, a click on a
+    // transect under it picks the transect.
+    const community = feats.find((f) => f.layer.id === 'tasi-atrisk');
+    const sucoCode = community?.properties.suco_code;
+    if (sucoCode && (sucoCode !== this.unit?.pcode || !feats.some((f) => f.layer.id === 'tasi-transects'))) {
+      this.selectUnit(sucoCode);
+      return;
+    }
     const tr = feats.find((f) => f.layer.id === 'tasi-transects');
     if (tr) {
       const id = String(tr.properties.transect_id);
@@ -440,6 +610,7 @@ class App {
       pcode: unit.pcode ?? pcode,
       name: unit.name ?? props.name,
       municipality: unit.municipality ?? props.region_name,
+      municipality_pcode: unit.municipality_pcode ?? props.region_pcode ?? null,
       posto: unit.posto ?? unit.parent_name ?? props.parent_name,
       population: unit.population ?? props.population ?? null,
       households: unit.households ?? props.households ?? null,
@@ -482,6 +653,8 @@ class App {
     $('unit-details').hidden = true;
     $('panel-close').hidden = true;
     $('unit-select').value = '';
+    delete panel.dataset.atRisk;
+    this.updateDownload();
   }
 
   renderUnit() {
@@ -539,6 +712,8 @@ class App {
       sel.append(o);
     }
     this.sortedTransects = transects;
+    this.renderAtRiskPanel();
+    this.updateDownload();
     this.renderStrip();
     if (this.transect) {
       sel.value = this.transect.transect_id;
@@ -635,6 +810,209 @@ class App {
     if (this.run) this.showRunLabel();
     if (this.units.length) this.fillUnitSelect();
     if (this.unit) this.renderUnit();
+    this.renderAtRiskStatus();
+    this.updateDownload();
+  }
+
+  // loadAtRisk puts the at-risk list of horizon year (the server's default when
+  // undefined) on the map: the communities as points, the horizon selector, the hazard
+  // layers' filter, the download links and the panel. The first list of a run may take the
+  // server a few seconds; one it is still computing (503) is asked for again.
+  async loadAtRisk(year) {
+    const seq = ++this.atRiskSeq;
+    $('atrisk-status').textContent = this.t('atrisk_loading');
+    let body;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        body = await getJSON('api/v1/at-risk', { run: this.run.id, format: 'geojson', horizon: year });
+        break;
+      } catch (err) {
+        if (seq !== this.atRiskSeq) return;
+        if (err instanceof HTTPError && err.status === 503 && attempt < 30) {
+          await sleep(3000);
+          continue;
+        }
+        this.atRiskFailed(err);
+        return;
+      }
+    }
+    if (seq !== this.atRiskSeq) return;
+    const meta = body.tasi || {};
+    this.atRisk = {
+      year: meta.selected_horizon_year,
+      horizons: Array.isArray(meta.horizons) ? meta.horizons : [],
+      features: Array.isArray(body.features) ? body.features : [],
+    };
+    this.map.getSource(ATRISK)?.setData(body);
+    this.fillHorizonSelect();
+    this.applyHorizon();
+    this.renderAtRiskStatus();
+    this.updateDownload();
+    if (this.unit) {
+      this.renderAtRiskPanel();
+      if (!Array.isArray(this.unit.at_risk)) this.refreshTallies(this.unit.pcode);
+    }
+    resolveAtRisk({ year: this.atRisk.year, count: this.atRisk.features.length });
+  }
+
+  atRiskFailed(err) {
+    console.warn('tasi: at-risk list:', err.message);
+    this.atRisk = null;
+    $('atrisk-status').textContent = this.t('atrisk_unavailable', { msg: err.message });
+    $('horizon-select').disabled = true;
+    $('download').hidden = true;
+    resolveAtRisk({ error: err.message });
+  }
+
+  fillHorizonSelect() {
+    const sel = $('horizon-select');
+    sel.replaceChildren();
+    for (const h of this.atRisk.horizons) {
+      const o = document.createElement('option');
+      o.value = String(h.year);
+      o.textContent = String(h.year);
+      sel.append(o);
+    }
+    sel.value = String(this.atRisk.year);
+    sel.disabled = this.atRisk.horizons.length === 0;
+  }
+
+  // applyHorizon shows the hazard zones of the selected horizon, on whichever hazard
+  // layers the map has.
+  applyHorizon() {
+    const year = Number(this.atRisk?.year);
+    if (!Number.isFinite(year)) return;
+    for (const id of HAZARD_LAYERS) {
+      if (!this.map.getLayer(id)) continue;
+      if (!(id in this.hazardBase)) this.hazardBase[id] = asExpression(withoutHorizon(this.map.getFilter(id)));
+      const base = this.hazardBase[id];
+      const f = ['==', ['to-number', ['get', 'horizon_year'], 0], year];
+      this.map.setFilter(id, base ? ['all', base, f] : f);
+    }
+    this.applyLayerSwitches();
+  }
+
+  renderAtRiskStatus() {
+    if (!this.atRisk) return;
+    const status = $('atrisk-status');
+    status.textContent = this.t('atrisk_count', { year: this.atRisk.year, n: this.i18n.num(this.atRisk.features.length) });
+    status.dataset.year = String(this.atRisk.year);
+    status.dataset.count = String(this.atRisk.features.length);
+  }
+
+  // downloadScope is the municipality the download is for: the selected suco's, else the
+  // one chosen in the finder, else the one whose sucos fill the map, else none (the whole
+  // country).
+  downloadScope() {
+    if (this.unit?.municipality_pcode) {
+      return { code: this.unit.municipality_pcode, name: this.unit.municipality ?? this.unit.municipality_pcode };
+    }
+    const chosen = $('municipality-select').value;
+    if (chosen) return { code: chosen, name: this.municipalities?.get(chosen) ?? chosen };
+    if (!this.map?.getLayer('tasi-admin-fill')) return null;
+    const seen = new Map();
+    for (const f of this.map.queryRenderedFeatures({ layers: ['tasi-admin-fill'] })) {
+      const code = f.properties.region_pcode;
+      if (code) seen.set(code, f.properties.region_name ?? code);
+    }
+    if (seen.size !== 1) return null;
+    const [[code, name]] = seen;
+    return { code, name };
+  }
+
+  updateDownload() {
+    const box = $('download');
+    if (!this.atRisk || !this.run) {
+      box.hidden = true;
+      return;
+    }
+    const scope = this.downloadScope();
+    const link = (format) => {
+      const u = new URL('api/v1/at-risk', document.baseURI);
+      u.searchParams.set('run', String(this.run.id));
+      u.searchParams.set('horizon', String(this.atRisk.year));
+      if (scope) u.searchParams.set('municipality', scope.code);
+      u.searchParams.set('format', format);
+      return u.href;
+    };
+    $('download-xlsx').href = link('xlsx');
+    $('download-csv').href = link('csv');
+    $('download-scope').textContent = this.t('download_scope', { place: scope?.name ?? this.t('whole_country'), year: this.atRisk.year });
+    box.dataset.horizon = String(this.atRisk.year);
+    box.dataset.municipality = scope?.code ?? '';
+    box.hidden = false;
+  }
+
+  // renderAtRiskPanel lists the selected suco's communities at risk by the horizon (from
+  // the list on the map) and its tallies at every horizon (from the unit's at_risk).
+  renderAtRiskPanel() {
+    const u = this.unit;
+    const section = $('atrisk-section');
+    if (!u || !this.atRisk) {
+      section.hidden = true;
+      return;
+    }
+    const i = this.i18n;
+    const year = this.atRisk.year;
+    const rows = this.atRisk.features.filter((f) => f.properties?.suco_code === u.pcode);
+    section.hidden = false;
+    $('panel').dataset.atRisk = String(rows.length);
+    $('atrisk-panel-title').textContent = this.t('panel_atrisk_heading', { year });
+    $('atrisk-prob-head').textContent = this.t('probability_by', { year });
+    $('atrisk-none').hidden = rows.length > 0;
+    $('atrisk-none').textContent = this.t('panel_atrisk_none', { year });
+    $('atrisk-table').hidden = rows.length === 0;
+    const body = $('atrisk-rows');
+    body.replaceChildren();
+    for (const f of rows) {
+      const p = f.properties;
+      const tr = document.createElement('tr');
+      tr.dataset.code = p.community_code ?? '';
+      const name = document.createElement('td');
+      const btn = document.createElement('button');
+      btn.type = 'button';
+      btn.className = 'link';
+      btn.textContent = p.community_name ?? '';
+      btn.addEventListener('click', () => {
+        if (f.geometry?.type === 'Point') this.map.flyTo({ center: f.geometry.coordinates, zoom: Math.max(this.map.getZoom(), 14) });
+      });
+      const tag = document.createElement('span');
+      tag.className = `sev sev-${p.severity}`;
+      tag.textContent = this.severityText(p.severity);
+      name.append(btn, ' ', tag);
+      const cells = [this.yearText(p.year_reached), this.probText(p.p_reached), i.num(p.households_at_risk)].map((v) => {
+        const td = document.createElement('td');
+        td.textContent = v;
+        return td;
+      });
+      tr.append(name, ...cells);
+      body.append(tr);
+    }
+    const tallies = Array.isArray(u.at_risk) ? u.at_risk : [];
+    $('tally-table').hidden = tallies.length === 0;
+    const tb = $('tally-rows');
+    tb.replaceChildren();
+    for (const t of tallies) {
+      const tr = document.createElement('tr');
+      if (t.year === year) tr.className = 'current';
+      for (const v of [String(t.year), i.num(t.communities), i.num(t.people), i.num(t.households)]) {
+        const td = document.createElement('td');
+        td.textContent = v;
+        tr.append(td);
+      }
+      tb.append(tr);
+    }
+  }
+
+  // refreshTallies asks for the unit again once the run's assessment is made: its at_risk
+  // is null until then.
+  async refreshTallies(pcode) {
+    try {
+      const unit = await getJSON(`api/v1/units/${encodeURIComponent(pcode)}`, { run: this.run.id });
+      if (this.unit?.pcode !== pcode) return;
+      this.unit.at_risk = unit.at_risk;
+      this.renderAtRiskPanel();
+    } catch { /* the tallies are a convenience */ }
   }
 }
 
