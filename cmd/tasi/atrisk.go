@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/gpkg"
 	"github.com/tasi-gis/tasi/data/postgis"
@@ -23,6 +22,7 @@ import (
 type atRiskConfig struct {
 	gpkg, db, run           string
 	forecast                forecastFlags
+	forecastSet             bool // a forecast flag was given: not the run's stored settings
 	horizon                 string
 	confidence              float64
 	municipality            string
@@ -40,7 +40,7 @@ func runAtRisk(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&c.gpkg, "gpkg", "", "the results GeoPackage of a run (tasi analyze --out)")
 	fs.StringVar(&c.db, "db", "", "the PostGIS database of runs (default $"+envDatabaseURL+" when --gpkg is not given)")
 	fs.StringVar(&c.run, "run", "latest", "the run in the database: its id, or latest")
-	c.forecast.register(fs)
+	c.forecast.register(fs) // by default, the run's stored forecast settings (as tasi serve lists)
 	fs.StringVar(&c.horizon, "horizon", "", "the horizon of the list: years after the reference date (20) or a calendar year (2045); default the middle horizon")
 	fs.Float64Var(&c.confidence, "confidence", 0, "confidence level in percent of the forecast band (default: the run's, 90)")
 	fs.StringVar(&c.municipality, "municipality", "", "keep one municipality, by P-code (TL01)")
@@ -62,6 +62,12 @@ func runAtRisk(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("at-risk: unexpected argument %q", fs.Arg(0))
 	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "horizons", "ref-date", "rate", "setback":
+			c.forecastSet = true
+		}
+	})
 	list, scope, err := atRiskList(ctx, e, c)
 	if err != nil {
 		return fmt.Errorf("at-risk: %w", err)
@@ -101,9 +107,18 @@ func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string
 	if err != nil {
 		return nil, "", err
 	}
-	res, prov, runID, err := loadRun(ctx, c)
+	stored, runID, err := loadRun(ctx, c)
 	if err != nil {
 		return nil, "", err
+	}
+	res, prov := stored.res, stored.prov
+	if !c.forecastSet {
+		// The settings the run's hazard zones were built with, as tasi serve lists it.
+		conf := opt.Confidence
+		opt = forecastOptions(stored)
+		if conf != 0 {
+			opt.Confidence = conf
+		}
 	}
 	if opt.Confidence == 0 { // the run's level, as analyze was told it
 		opt.Confidence = plan.RunConfidence(prov)
@@ -152,32 +167,33 @@ func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string
 	return list, c.municipality, nil
 }
 
-// loadRun reads the run c names from a GeoPackage or the database.
-func loadRun(ctx context.Context, c atRiskConfig) (*analysis.Result, analysis.Provenance, string, error) {
+// loadRun reads the run c names from a GeoPackage or the database, with its id.
+func loadRun(ctx context.Context, c atRiskConfig) (storedRun, string, error) {
 	if c.gpkg != "" {
 		if c.db != "" {
-			return nil, analysis.Provenance{}, "", errors.New("give --gpkg or --db, not both")
+			return storedRun{}, "", errors.New("give --gpkg or --db, not both")
 		}
-		res, prov, err := gpkg.Read(ctx, c.gpkg)
+		r, err := gpkg.ReadRun(ctx, c.gpkg)
 		if err != nil {
-			return nil, prov, "", err
+			return storedRun{}, "", err
 		}
-		return res, prov, strconv.FormatInt(gpkgRunRecord(res, prov).ID, 10), nil
+		id := strconv.FormatInt(gpkgRunRecord(r.Result, r.Provenance).ID, 10)
+		return storedRun{res: r.Result, prov: r.Provenance, forecast: withoutZones(r.Hazard)}, id, nil
 	}
 	url := databaseURL(c.db)
 	if url == "" || url == "none" {
-		return nil, analysis.Provenance{}, "", fmt.Errorf("give a run: --gpkg results.gpkg, or --db URL (or $%s)", envDatabaseURL)
+		return storedRun{}, "", fmt.Errorf("give a run: --gpkg results.gpkg, or --db URL (or $%s)", envDatabaseURL)
 	}
 	s, err := openStore(ctx, "at-risk", url)
 	if err != nil {
-		return nil, analysis.Provenance{}, "", err
+		return storedRun{}, "", err
 	}
 	defer s.Close()
 	var id int64
 	if c.run == "" || c.run == "latest" {
 		runs, err := s.Runs(ctx)
 		if err != nil {
-			return nil, analysis.Provenance{}, "", err
+			return storedRun{}, "", err
 		}
 		for _, r := range runs {
 			if r.Status == postgis.Succeeded {
@@ -186,16 +202,13 @@ func loadRun(ctx context.Context, c atRiskConfig) (*analysis.Result, analysis.Pr
 			}
 		}
 		if id == 0 {
-			return nil, analysis.Provenance{}, "", errors.New("the database holds no run that succeeded")
+			return storedRun{}, "", errors.New("the database holds no run that succeeded")
 		}
 	} else if id, err = strconv.ParseInt(c.run, 10, 64); err != nil || id <= 0 {
-		return nil, analysis.Provenance{}, "", fmt.Errorf("--run %q: want a run id or latest", c.run)
+		return storedRun{}, "", fmt.Errorf("--run %q: want a run id or latest", c.run)
 	}
-	res, run, err := s.ReadRun(ctx, id)
-	if err != nil {
-		return nil, analysis.Provenance{}, "", err
-	}
-	return res, postgisProvenance(run), strconv.FormatInt(id, 10), nil
+	run, err := postgisRunReader(s)(ctx, id)
+	return run, strconv.FormatInt(id, 10), err
 }
 
 // forecastOptions turns the flags into plan.Options.

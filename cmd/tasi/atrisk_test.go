@@ -192,3 +192,37 @@ func TestAtRiskNoForecast(t *testing.T) {
 func interpolate(l orb.LineString, f float64) orb.Point {
 	return orb.Point{l[0][0] + f*(l[1][0]-l[0][0]), l[0][1] + f*(l[1][1]-l[0][1])}
 }
+
+// TestAtRiskStoredForecast: without forecast flags, a list counts from the horizons the
+// run was stored with (as tasi serve lists it, and as its hazard tiles are drawn).
+func TestAtRiskStoredForecast(t *testing.T) {
+	dir := t.TempDir()
+	c := newStraightCoast()
+	c.write(t, dir)
+	results := filepath.Join(dir, "results.gpkg")
+	if log, err := runCLI(t, "analyze", "--shorelines", filepath.Join(dir, "shorelines.geojson"), "--coast", filepath.Join(dir, "coast.geojson"),
+		"--land", filepath.Join(dir, "land.geojson"), "--admin", filepath.Join(dir, "admin.geojson"),
+		"--horizons", "5,15", "--setback", "20", "--out", results); err != nil {
+		t.Fatalf("analyze: %v\n%s", err, log)
+	}
+	writeGeoJSON(t, filepath.Join(dir, "communities.geojson"), []feature{{map[string]any{"name": "West end"}, c.ll(100, -5)}})
+	out := filepath.Join(dir, "l.csv")
+	if log, err := runCLI(t, "at-risk", "--gpkg", results, "--communities", filepath.Join(dir, "communities.geojson"), "--out", out); err != nil {
+		t.Fatalf("at-risk: %v\n%s", err, log)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := strings.SplitN(string(b), "\n", 2)[0]
+	if !strings.Contains(header, "p_reached_2015") || !strings.Contains(header, "p_reached_2025") || strings.Contains(header, "p_reached_2030") {
+		t.Errorf("header %s: want the stored horizons 5 and 15 years after 2010", header)
+	}
+	// Given flags win over the stored settings.
+	if log, err := runCLI(t, "at-risk", "--gpkg", results, "--communities", filepath.Join(dir, "communities.geojson"), "--horizons", "30", "--out", out); err != nil {
+		t.Fatalf("at-risk --horizons 30: %v\n%s", err, log)
+	}
+	if b, _ := os.ReadFile(out); !strings.Contains(strings.SplitN(string(b), "\n", 2)[0], "p_reached_2040") {
+		t.Errorf("--horizons 30 not used:\n%s", b)
+	}
+}
