@@ -157,19 +157,9 @@ func geometryName(g orb.Geometry) string {
 
 // count reads a non-negative count attribute.
 func count(v any) (float64, error) {
-	var x float64
-	switch t := v.(type) {
-	case float64:
-		x = t
-	case int64:
-		x = float64(t)
-	case string:
-		var err error
-		if x, err = strconv.ParseFloat(strings.TrimSpace(t), 64); err != nil {
-			return 0, fmt.Errorf("%q is not a count", t)
-		}
-	default:
-		return 0, fmt.Errorf("%v (%T) is not a count", v, v)
+	x, err := number(v)
+	if err != nil {
+		return 0, fmt.Errorf("%w: not a count", err)
 	}
 	if !(x >= 0) || math.IsInf(x, 0) {
 		return 0, fmt.Errorf("%v is not a count", x)

@@ -530,23 +530,30 @@ func finitePoint(p orb.Point) bool {
 	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && !math.IsInf(p[0], 0) && !math.IsInf(p[1], 0)
 }
 
-// metres reads a positive length attribute.
-func metres(v any) (float64, error) {
-	var x float64
+// number reads a numeric attribute: a number, or text holding one.
+func number(v any) (float64, error) {
 	switch t := v.(type) {
 	case float64:
-		x = t
+		return t, nil
 	case int64:
-		x = float64(t)
+		return float64(t), nil
 	case int:
-		x = float64(t)
+		return float64(t), nil
 	case string:
-		var err error
-		if x, err = strconv.ParseFloat(strings.TrimSpace(t), 64); err != nil {
-			return 0, fmt.Errorf("%q is not a number of metres", t)
+		x, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number", t)
 		}
-	default:
-		return 0, fmt.Errorf("%v (%T) is not a number of metres", v, v)
+		return x, nil
+	}
+	return 0, fmt.Errorf("%v (%T) is not a number", v, v)
+}
+
+// metres reads a positive length attribute.
+func metres(v any) (float64, error) {
+	x, err := number(v)
+	if err != nil {
+		return 0, fmt.Errorf("%w of metres", err)
 	}
 	if !(x > 0) || math.IsInf(x, 0) {
 		return 0, fmt.Errorf("uncertainty %v m: must be a positive number", x)

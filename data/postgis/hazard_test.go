@@ -17,15 +17,11 @@ import (
 // shorelines 2000–2004) and forecasts it with opt.
 func hazardRun(t *testing.T, rate float64, opt plan.Options) (*analysis.Result, *plan.Hazard) {
 	t.Helper()
-	res, err := analysis.Run(context.Background(), demo.StraightCoast(rate), analysis.DefaultParams())
+	res, h, err := demo.StraightCoastHazard(rate, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := plan.NewForecast(res, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res, f.Hazard(plan.Zones(res, f, nil))
+	return res, h
 }
 
 // TestHazardRoundTrip stores the zones of a straight coast eroding at 2 m/yr with its run,

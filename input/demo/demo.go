@@ -7,6 +7,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/plan"
 	"github.com/tasi-gis/tasi/vector/polyindex"
 	"github.com/tasi-gis/tasi/vector/synthetic"
 	"github.com/tasi-gis/tasi/vector/utm"
@@ -138,4 +140,18 @@ func StraightCoast(rate float64) analysis.Input {
 		})
 	}
 	return in
+}
+
+// StraightCoastHazard analyses StraightCoast(rate) and forecasts it with opt: the run and
+// its hazard zones, for tests of what stores and draws them.
+func StraightCoastHazard(rate float64, opt plan.Options) (*analysis.Result, *plan.Hazard, error) {
+	res, err := analysis.Run(context.Background(), StraightCoast(rate), analysis.DefaultParams())
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := plan.NewForecast(res, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, f.Hazard(plan.Zones(res, f, nil)), nil
 }
