@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -17,10 +14,8 @@ import (
 
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/internal/shared"
 )
-
-// sharedData is ../shared/data seen from the repository root.
-var sharedData = filepath.Join("..", "..", "shared", "data")
 
 func load(t testing.TB) *data.Reference {
 	t.Helper()
@@ -238,14 +233,8 @@ func TestBound(t *testing.T) {
 // 50 m of the bundled coastline, and that they hold the published 382,021 people.
 func TestCoastalSucos(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(sharedData, "tls_cod_ab", "tls_coastal_sucos_codab.csv")
+	path := shared.Data(t, "tls_cod_ab/tls_coastal_sucos_codab.csv")
 	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data missing under CI: %v", err)
-		}
-		t.Skipf("shared data not available: %v", err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,18 +390,12 @@ func TestPopulationGrid(t *testing.T) {
 		t.Error("changing the returned bytes changed the bundle")
 	}
 
-	path := filepath.Join(sharedData, "tls_worldpop_population", "tls_population_base.tif")
-	shared, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data missing under CI: %v", err)
-		}
-		t.Skipf("shared data not available: %v", err)
-	}
+	path := shared.Data(t, "tls_worldpop_population/tls_population_base.tif")
+	tif, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(shared, data.PopulationGrid()) {
+	if !bytes.Equal(tif, data.PopulationGrid()) {
 		t.Errorf("bundled grid differs from %s", path)
 	}
 }

@@ -6,21 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-)
 
-// sharedData returns the path of a file under ../shared/data, skipping the test when the
-// shared folder is absent (a user's clone) and failing when CI=true, where it must run.
-func sharedData(t *testing.T, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "data", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data %s is missing under CI: %v", rel, err)
-		}
-		t.Skipf("shared data %s is absent (it sits beside the project in development): %v", rel, err)
-	}
-	return p
-}
+	"github.com/tasi-gis/tasi/internal/shared"
+)
 
 // goldenStats are the DSAS values testdata/dsas_golden.py computes independently.
 type goldenStats struct {
@@ -52,8 +40,8 @@ func TestSDSValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			series := sharedData(t, filepath.Join("sds_validation", tt.series))
-			transects := sharedData(t, filepath.Join("sds_validation", tt.transects))
+			series := shared.Data(t, filepath.Join("sds_validation", tt.series))
+			transects := shared.Data(t, filepath.Join("sds_validation", tt.transects))
 			out := t.TempDir()
 			log, err := runCLI(t, "analyze", "--coastsat-series", series, "--transects", transects,
 				"--transect-id-field", "name", "--csv-dir", out, "--out", filepath.Join(out, "r.gpkg"))

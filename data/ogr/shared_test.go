@@ -1,33 +1,18 @@
 package ogr
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/tasi-gis/tasi/internal/shared"
 	"github.com/tasi-gis/tasi/vector/utm"
 )
-
-// sharedData returns the path of a file under ../shared/data (beside the repository).
-// When it is absent the test is skipped, except under CI=true, where it fails.
-func sharedData(t *testing.T, rel string) string {
-	t.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "data", filepath.FromSlash(rel))
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data file missing under CI: %v", err)
-		}
-		t.Skipf("shared data file not available: %v", err)
-	}
-	return path
-}
 
 // TestNarrabeenTransects reads CoastSat's Narrabeen example transects, declared in
 // EPSG:28356 (GDA94 / MGA zone 56) in the file's "crs" member.
 func TestNarrabeenTransects(t *testing.T) {
-	path := sharedData(t, "sds_validation/coastsat_narrabeen_example/NARRA_transects.geojson")
+	path := shared.Data(t, "sds_validation/coastsat_narrabeen_example/NARRA_transects.geojson")
 	l := readOne(t, path, ReadOptions{})
 	if l.SourceSRS != "EPSG:28356" {
 		t.Errorf("SourceSRS = %q, want EPSG:28356", l.SourceSRS)
@@ -59,7 +44,7 @@ func TestNarrabeenTransects(t *testing.T) {
 
 // TestCODABSucos reads the OCHA COD-AB suco layer (442 sucos, EPSG:4326).
 func TestCODABSucos(t *testing.T) {
-	path := sharedData(t, "tls_cod_ab/tls_cod_ab_20200911.gpkg")
+	path := shared.Data(t, "tls_cod_ab/tls_cod_ab_20200911.gpkg")
 	l := readOne(t, path, ReadOptions{Layer: "adm3_suco"})
 	if l.SourceSRS != "EPSG:4326" {
 		t.Errorf("SourceSRS = %q", l.SourceSRS)

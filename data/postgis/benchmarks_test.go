@@ -64,13 +64,12 @@ func BenchmarkWriteRunTimorLesteHazard(b *testing.B) {
 	ctx := context.Background()
 	prov := provenance()
 	b.ResetTimer()
-	start := time.Now()
 	for i := 0; i < b.N; i++ {
 		if _, err := s.WriteRun(ctx, res, prov, postgis.WithHazard(h)); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "s/run")
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
 	b.ReportMetric(float64(len(h.Zones)), "zones")
 }
 

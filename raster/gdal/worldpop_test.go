@@ -3,28 +3,13 @@ package gdal
 import (
 	"context"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/internal/shared"
 	"github.com/tasi-gis/tasi/raster"
 )
-
-// sharedData returns the path of a file under ../shared/data (beside the repository).
-// When it is absent the test is skipped, except under CI=true, where it fails.
-func sharedData(t *testing.T, rel string) string {
-	t.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "data", filepath.FromSlash(rel))
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data file missing under CI: %v", err)
-		}
-		t.Skipf("shared data file not available: %v", err)
-	}
-	return path
-}
 
 // checkWorldPop checks a grid against the figures of shared/data/SOURCES.md §12 and
 // gdalinfo -stats: 3958 × 1654 cells of 0.000833°, extent 124.04–127.34 E, −9.50 to
@@ -75,7 +60,7 @@ func checkWorldPop(t *testing.T, g *raster.Grid) {
 
 // TestReadWorldPop reads the WorldPop grid from shared data, by path.
 func TestReadWorldPop(t *testing.T) {
-	path := sharedData(t, "tls_worldpop_population/tls_population_base.tif")
+	path := shared.Data(t, "tls_worldpop_population/tls_population_base.tif")
 	g, err := Read(context.Background(), path, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -4,29 +4,15 @@ import (
 	"encoding/json"
 	"math"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/tasi-gis/tasi/internal/shared"
 	"github.com/tasi-gis/tasi/vector/polyindex"
 	"github.com/tasi-gis/tasi/vector/synthetic"
 	"github.com/tasi-gis/tasi/vector/utm"
 )
-
-// sharedData returns the path of a file under ../shared/data (beside the repository).
-// When it is absent the test is skipped, except under CI=true, where it fails.
-func sharedData(t testing.TB, rel string) string {
-	t.Helper()
-	path := filepath.Join("..", "..", "..", "shared", "data", filepath.FromSlash(rel))
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared data file missing under CI: %v", err)
-		}
-		t.Skipf("shared data file not available: %v", err)
-	}
-	return path
-}
 
 // readGeoJSON reads the geometries of a GeoJSON feature collection of (multi)lines or
 // (multi)polygons, as lon/lat. orb/geojson is not used: it would pull in a BSON module.
@@ -77,8 +63,8 @@ func readGeoJSON(t testing.TB, path string) (lines orb.MultiLineString, polys or
 // timorLeste returns the COD-AB coastline (admLevel 99) and the suco polygons as land, in
 // the UTM zone of the coast.
 func timorLeste(t testing.TB) (orb.MultiLineString, *polyindex.Index) {
-	coast, _ := readGeoJSON(t, sharedData(t, "tls_cod_ab/tls_coastline_codab_admlevel99.geojson"))
-	_, sucos := readGeoJSON(t, sharedData(t, "tls_cod_ab/tls_adm3_suco.geojson"))
+	coast, _ := readGeoJSON(t, shared.Data(t, "tls_cod_ab/tls_coastline_codab_admlevel99.geojson"))
+	_, sucos := readGeoJSON(t, shared.Data(t, "tls_cod_ab/tls_adm3_suco.geojson"))
 	zone, err := utm.ZoneOf(coast.Bound())
 	if err != nil {
 		t.Fatal(err)
