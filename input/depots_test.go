@@ -108,3 +108,21 @@ func TestReadCandidates(t *testing.T) {
 		})
 	}
 }
+
+func TestReadRoads(t *testing.T) {
+	dir := t.TempDir()
+	roads := filepath.Join(dir, "roads.geojson")
+	writeFeatures(t, roads,
+		feat{props: map[string]any{"ref": "A"}, geom: orb.LineString{ll(0, 0), ll(1000, 0)}},
+		feat{props: map[string]any{"ref": "B"}, geom: orb.MultiLineString{{ll(0, 0), ll(0, 1000)}, {ll(0, 2000), ll(0, 3000)}}},
+		feat{props: map[string]any{"ref": "C"}, geom: ll(5, 5)})
+	lines, notes, err := ReadRoads(context.Background(), roads, "")
+	if err != nil || len(lines) != 3 || len(notes) != 1 {
+		t.Errorf("%d lines, notes %v, error %v; want 3 lines and one note", len(lines), notes, err)
+	}
+	points := filepath.Join(dir, "points.geojson")
+	writeFeatures(t, points, feat{props: map[string]any{}, geom: ll(5, 5)})
+	if _, _, err := ReadRoads(context.Background(), points, ""); err == nil || !strings.Contains(err.Error(), "no line") {
+		t.Errorf("a layer of points: %v", err)
+	}
+}
