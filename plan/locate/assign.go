@@ -230,12 +230,12 @@ func (a *assigner) swapPass() bool {
 				}
 				a.rem[s] += wj - wi
 				remove(j, s)
-				insert(i, s)
 				if cur >= 0 {
 					a.rem[cur] += wi - wj
 					remove(i, cur)
 					insert(j, cur)
 				}
+				insert(i, s)
 				a.at[i], a.at[j] = s, cur
 				changed = true
 				break search

@@ -160,10 +160,14 @@ func (s *search) parallel(ctx context.Context, n int, fn func(worker, c int)) er
 	return ctx.Err()
 }
 
-// greedy opens the fixed candidates, then adds the candidate that improves the objective
-// most until k are open (ties to the lower index): k × O(candidates × points).
-func (s *search) greedy(ctx context.Context, k int) error {
+// greedy opens the fixed candidates and first (unless -1), then adds the candidate that
+// improves the objective most until k are open (ties to the lower index):
+// k × O(candidates × points).
+func (s *search) greedy(ctx context.Context, k, first int) error {
 	s.setOpen(s.p.Fixed)
+	if first >= 0 {
+		s.setOpen(append(s.list, first))
+	}
 	gains := make([]cost, s.p.Candidates)
 	for len(s.list) < k {
 		err := s.parallel(ctx, s.p.Candidates, func(_, c int) {
@@ -222,6 +226,37 @@ func (s *search) substitute(ctx context.Context) (sweeps, swaps int, err error) 
 		s.setOpen(append(next, m.in))
 		swaps++
 	}
+}
+
+// value is the objective of the open set with uncapacitated assignment: O(points).
+func (s *search) value() cost {
+	var v cost
+	for i, d := range s.d1 {
+		v = v.add(contrib(s.p.Weight[i], d, s.radius))
+	}
+	return v
+}
+
+// firsts are the candidates the starts of a multi-start search open first: the n that
+// improve the objective most on their own (with the fixed ones), best first.
+func (s *search) firsts(ctx context.Context, n int) ([]int, error) {
+	s.setOpen(s.p.Fixed)
+	gains := make([]cost, s.p.Candidates)
+	if err := s.parallel(ctx, s.p.Candidates, func(_, c int) {
+		if !s.open[c] {
+			gains[c] = s.insertGain(c)
+		}
+	}); err != nil {
+		return nil, err
+	}
+	var closed []int
+	for c := range s.p.Candidates {
+		if !s.open[c] {
+			closed = append(closed, c)
+		}
+	}
+	slices.SortStableFunc(closed, func(a, b int) int { return s.tol.compare(gains[b], gains[a]) })
+	return closed[:min(n, len(closed))], nil
 }
 
 // nearest assigns every point to its nearest open depot: the uncapacitated assignment.
