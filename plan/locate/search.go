@@ -23,6 +23,7 @@ type search struct {
 	// the lower index), d1, d2 their distances (+Inf: none).
 	n1, n2 []int
 	d1, d2 []float64
+	c1     []cost // per point, its contribution at d1
 }
 
 func newSearch(p *Problem, radius float64) *search {
@@ -37,6 +38,7 @@ func newSearch(p *Problem, radius float64) *search {
 		n2:      make([]int, p.Points),
 		d1:      make([]float64, p.Points),
 		d2:      make([]float64, p.Points),
+		c1:      make([]cost, p.Points),
 	}
 	for _, c := range p.Fixed {
 		s.fixed[c] = true
@@ -65,6 +67,7 @@ func (s *search) setOpen(list []int) {
 			}
 		}
 		s.n1[i], s.n2[i], s.d1[i], s.d2[i] = n1, n2, d1, d2
+		s.c1[i] = contrib(s.p.Weight[i], d1, s.radius)
 	}
 }
 
@@ -74,7 +77,7 @@ func (s *search) insertGain(c int) cost {
 	row := s.p.Dist[c*s.p.Points : (c+1)*s.p.Points]
 	for i, dc := range row {
 		if w := s.p.Weight[i]; w > 0 && dc < s.d1[i] {
-			gain = gain.add(contrib(w, dc, s.radius).sub(contrib(w, s.d1[i], s.radius)))
+			gain = gain.add(contrib(w, dc, s.radius).sub(s.c1[i]))
 		}
 	}
 	return gain
@@ -95,7 +98,7 @@ func (s *search) swapLoss(c int, loss []cost) cost {
 		d1 := s.d1[i]
 		if dc < d1 {
 			// c becomes the nearest whatever closes.
-			gain = gain.add(contrib(w, dc, s.radius).sub(contrib(w, d1, s.radius)))
+			gain = gain.add(contrib(w, dc, s.radius).sub(s.c1[i]))
 			continue
 		}
 		n1 := s.n1[i]
@@ -104,7 +107,7 @@ func (s *search) swapLoss(c int, loss []cost) cost {
 		}
 		// Closing n1 sends the point to c or to its second nearest.
 		if nd := min(dc, s.d2[i]); nd != d1 {
-			loss[n1] = loss[n1].add(contrib(w, nd, s.radius).sub(contrib(w, d1, s.radius)))
+			loss[n1] = loss[n1].add(contrib(w, nd, s.radius).sub(s.c1[i]))
 		}
 	}
 	return gain
@@ -231,8 +234,8 @@ func (s *search) substitute(ctx context.Context) (sweeps, swaps int, err error) 
 // value is the objective of the open set with uncapacitated assignment: O(points).
 func (s *search) value() cost {
 	var v cost
-	for i, d := range s.d1 {
-		v = v.add(contrib(s.p.Weight[i], d, s.radius))
+	for _, c := range s.c1 {
+		v = v.add(c)
 	}
 	return v
 }
