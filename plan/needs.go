@@ -12,13 +12,15 @@ import (
 	"unicode"
 )
 
-// ProfileColumns are the columns a needs profile file must have, in any order; other
+// ProfileColumns returns the columns a needs profile file must have, in any order; other
 // columns (a planner's notes) are allowed and ignored.
-var ProfileColumns = []string{"item", "sector", "unit", "per_household", "per_person", "source"}
+func ProfileColumns() []string {
+	return []string{"item", "sector", "unit", "per_household", "per_person", "source"}
+}
 
 // ReadProfile reads a needs profile from r: a CSV file (UTF-8, a byte-order mark allowed)
 // with leading "# key: value" lines giving the profile's name, title, source and period,
-// then a header naming ProfileColumns, then one line per item with its quantity per
+// then a header naming the ProfileColumns, then one line per item with its quantity per
 // household or per person (one of the two, the other empty). Other lines starting with
 // "#" are comments. The format is documented in data/README.md ("Needs profiles"); the
 // bundled profiles are data.NeedsProfile's.
@@ -93,13 +95,13 @@ func ReadProfile(r io.Reader, file string) (Profile, error) {
 				col[name] = i
 			}
 			var missing []string
-			for _, name := range ProfileColumns {
+			for _, name := range ProfileColumns() {
 				if _, ok := col[name]; !ok {
 					missing = append(missing, name)
 				}
 			}
 			if len(missing) > 0 {
-				return fail(line, "header lacks column %s (want %s)", strings.Join(missing, ", "), strings.Join(ProfileColumns, ","))
+				return fail(line, "header lacks column %s (want %s)", strings.Join(missing, ", "), strings.Join(ProfileColumns(), ","))
 			}
 			continue
 		}
@@ -153,7 +155,7 @@ func ReadProfile(r io.Reader, file string) (Profile, error) {
 		p.Items = append(p.Items, it)
 	}
 	if col == nil {
-		return fail(max(lastRow, 1), "no header (want %s)", strings.Join(ProfileColumns, ","))
+		return fail(max(lastRow, 1), "no header (want %s)", strings.Join(ProfileColumns(), ","))
 	}
 	if len(p.Items) == 0 {
 		return fail(lastRow, "no item after the header")
