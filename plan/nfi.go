@@ -18,6 +18,9 @@ type Item struct {
 	Unit   string // piece, kg, L, set
 	// PerHousehold and PerPerson are the quantities; the one not used is 0.
 	PerHousehold, PerPerson float64
+	// Source says where the quantity comes from ("Sphere 2018 …: 250 g per person per
+	// month"), for the exports' provenance.
+	Source string
 }
 
 // Quantity is what households and people need of the item.
