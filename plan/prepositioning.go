@@ -194,10 +194,7 @@ func summarise(demand []Demand, cands []Candidate, dist Distances, opt NFIOption
 			dp.MeanDistance = 0
 		}
 		dp.Kits = dp.Households
-		dp.Items = make([]float64, len(opt.Profile.Items))
-		for k, it := range opt.Profile.Items {
-			dp.Items[k] = it.Quantity(dp.Households, dp.People)
-		}
+		dp.Items = opt.Profile.Needs(dp.Households, dp.People)
 	}
 	pl.MeanDistance = math.NaN()
 	if sumW > 0 {
@@ -255,12 +252,8 @@ func shortfalls(pl *NFIPlan) []Shortfall {
 		if s.Households > 0 {
 			perHousehold = s.People / s.Households
 		}
-		s.ItemsNeeded = make([]float64, len(pl.Profile.Items))
-		s.ItemsShort = make([]float64, len(pl.Profile.Items))
-		for k, it := range pl.Profile.Items {
-			s.ItemsNeeded[k] = it.Quantity(s.Households, s.People)
-			s.ItemsShort[k] = it.Quantity(s.Short, s.Short*perHousehold)
-		}
+		s.ItemsNeeded = pl.Profile.Needs(s.Households, s.People)
+		s.ItemsShort = pl.Profile.Needs(s.Short, s.Short*perHousehold)
 		out = append(out, *s)
 	}
 	return out
