@@ -17,10 +17,12 @@ import (
 // between two close points (see Graph.Distances) and is what Straight leaves to the caller.
 const DefaultDetour = 1.3
 
-// DefaultMaxLeg is the MaxLeg of the zero JoinOptions, in metres. Every one of the 2,871
-// gazetteer localities of the mainland and Oecusse lies within 20 km of the Estrada roads
-// (the farthest about 14 km); Atauro, whose nearest road is across 25 km of sea on the
-// mainland, does not, and must not be routed as if it could drive there.
+// DefaultMaxLeg is the MaxLeg of the zero JoinOptions, in metres. Each of the 2,871
+// gazetteer localities of Timor-Leste lies within 12.4 km of the Estrada national and
+// municipal roads (median 0.7 km, 99 % within 8.2 km), Atauro and Oecusse included, which
+// have roads of their own; 20 km leaves room for that while refusing points out at sea, on
+// an island without roads, or given in the wrong CRS, which would otherwise be "joined" by
+// a leg no one can travel.
 const DefaultMaxLeg = 20000.0
 
 // JoinOptions set how points join the road network. The zero JoinOptions is ready to use.

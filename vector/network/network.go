@@ -9,10 +9,10 @@ import (
 )
 
 // DefaultSnapTolerance is the SnapTolerance of the zero Options, in metres. Road layers
-// digitised from imagery or GPS tracks commonly leave a junction's road ending a few metres
-// short of, or past, the road it meets (the Estrada roads were measured with a vertex
-// every 20–30 m); 5 m closes those gaps while staying well under the width of two
-// carriageways side by side, so parallel roads that do not meet stay apart.
+// digitised from imagery or GPS tracks commonly leave a road ending a few metres short of
+// the road it meets; 5 m closes such gaps while staying under the width of two
+// carriageways side by side. Layers with wider gaps need a larger tolerance: the bundled
+// Estrada roads have ends up to 30 m short and are noded with data.RoadsSnapTolerance.
 const DefaultSnapTolerance = 5.0
 
 // touch is how close, in metres, two lines must come to count as touching: coincident
