@@ -138,9 +138,11 @@ func (g *Graph) finish() {
 	for _, e := range g.edges {
 		union(parent, int32(e.From), int32(e.To))
 	}
-	rootLen := map[int32]float64{}
+	rootLen := map[int32]float64{} // every root, with its component's length
 	for i := range nn {
-		rootLen[find(parent, int32(i))] += 0
+		if r := find(parent, int32(i)); !hasKey(rootLen, r) {
+			rootLen[r] = 0 // a component may be all nodes and no length
+		}
 	}
 	for _, e := range g.edges {
 		rootLen[find(parent, int32(e.From))] += e.Length
@@ -221,6 +223,11 @@ func cellSize(bounds []orb.Bound, pad float64) float64 {
 		sum += math.Max(b.Max[0]-b.Min[0], b.Max[1]-b.Min[1])
 	}
 	return math.Max(8*sum/float64(len(bounds)), math.Max(pad, 1e-3))
+}
+
+func hasKey[K comparable, V any](m map[K]V, k K) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func find(parent []int32, i int32) int32 {
