@@ -9,12 +9,12 @@ import (
 
 // DefaultDetour is the Detour of the zero JoinOptions: a straight leg of 1 km counts as
 // 1.3 km of travel. Road distance is commonly 1.2–1.4 times the straight line between two
-// places; Ballou, Rahardja and Sakai (2002), "Selected country circuity factors for road
-// travel distance estimation", Transportation Research Part A 36(9), 843–848, measured
-// 1.12–1.40 for the countries they studied, the higher values where roads are sparse.
-// Off the mapped roads of Timor-Leste, legs follow rural tracks and footpaths over steep
-// ground, so the upper part of that range is used. The same factor scales a straight line
-// between two close points (see Graph.Distances) and is what Straight leaves to the caller.
+// places (circuity factors; see Ballou, Rahardja and Sakai (2002), "Selected country
+// circuity factors for road travel distance estimation", Transportation Research Part A
+// 36(9), 843–848, which tabulates them by country). Off the mapped roads of Timor-Leste,
+// legs follow rural tracks and footpaths over steep ground, so 1.3, within that range and
+// not below it, is used. The same factor scales a straight line between two close points
+// (see Graph.Distances) and is what Straight leaves to the caller.
 const DefaultDetour = 1.3
 
 // DefaultMaxLeg is the MaxLeg of the zero JoinOptions, in metres. Each of the 2,871
