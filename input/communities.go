@@ -51,7 +51,7 @@ type CommunityFields struct {
 }
 
 // ReadCommunities reads a point layer of communities and places each in the unit (lon/lat
-// polygons) that contains it. A layer without a name field is an error; a feature without
+// polygons) that contains it; nil units keep every community, unplaced. A layer without a name field is an error; a feature without
 // a point, or with a point in no unit, is skipped with a note; counts that are not
 // numbers are an error naming the feature. Population and households come from the layer
 // where it has them (plan.FromLayer), NaN otherwise.
@@ -132,6 +132,10 @@ func ReadCommunities(ctx context.Context, path string, units []analysis.AdminUni
 					return nil, nil, fmt.Errorf("read communities %s feature %d: field %q: %w", path, ft.FID, fc.field, err)
 				}
 				*fc.dst = v
+			}
+			if units == nil { // no admin units to place it in: kept without P-codes
+				out = append(out, c)
+				continue
 			}
 			u := ix.Locate(p)
 			if u < 0 {

@@ -321,6 +321,21 @@ func (l *loader) hash(path string) (string, error) {
 	if sum, ok := l.hashes[local]; ok {
 		return sum, nil
 	}
+	sum, err := HashFile(path)
+	if err != nil {
+		return "", err
+	}
+	l.hashes[local] = sum
+	return sum, nil
+}
+
+// HashFile returns the SHA-256 of the local file that holds path (itself, or the archive
+// of a GDAL virtual path), in hex, as provenance records it; "" for a remote path.
+func HashFile(path string) (string, error) {
+	local := localPart(path)
+	if local == "" {
+		return "", nil
+	}
 	f, err := os.Open(local)
 	if err != nil {
 		return "", fmt.Errorf("hash %s: %w", path, err)
@@ -330,9 +345,7 @@ func (l *loader) hash(path string) (string, error) {
 	if _, err := io.Copy(h, f); err != nil {
 		return "", fmt.Errorf("hash %s: %w", path, err)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	l.hashes[local] = sum
-	return sum, nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // localPart returns the local file that holds path: path itself, or the archive or
