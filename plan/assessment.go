@@ -12,6 +12,7 @@ import (
 
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/raster"
+	"github.com/tasi-gis/tasi/vector/utm"
 )
 
 // Inputs are what an assessment needs besides the run's result and forecast: where the
@@ -54,6 +55,13 @@ type Assessment struct {
 	Zones      int
 	Provenance analysis.Provenance
 	Caveats    []string
+	// What plans made from the assessment need besides its rows: the run's UTM zone and
+	// its hazard zones (in that zone), the admin units in lon/lat with their census counts
+	// (Inputs.Units), and the codes of the run's own units (the measured coast).
+	UTM         utm.Zone
+	HazardZones []Zone
+	Units       []analysis.AdminUnit
+	RunUnits    []string
 }
 
 // NewAssessment builds the hazard zones of forecast f of run res, spreads the census
@@ -90,6 +98,10 @@ func NewAssessment(ctx context.Context, res *analysis.Result, f *Forecast, in In
 		RunID: in.RunID, RefDate: f.RefDate, Horizons: f.Horizons, Setback: f.Setback, Confidence: f.Confidence,
 		RateKind: f.RateKind.String(), Rows: Assess(res, f, zones, in.Communities, pop), Zones: len(zones),
 		Provenance: in.Provenance, Caveats: in.Caveats,
+		UTM: res.Zone, HazardZones: zones, Units: in.Units, RunUnits: make([]string, len(res.Units)),
+	}
+	for i, u := range res.Units {
+		a.RunUnits[i] = u.Unit.Code
 	}
 	for _, u := range in.Units {
 		if u.RegionCode != "" && !slices.ContainsFunc(a.Municipalities, func(m Municipality) bool { return m.Code == u.RegionCode }) {

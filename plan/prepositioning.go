@@ -271,12 +271,12 @@ func (a *Assessment) AtRiskDemand(h int) []Demand {
 	return out
 }
 
-// CoastalDemand is the demand of every community of the units coded in units (the run's
-// coastal sucos): all their households and people, for preparedness against storm surge
-// and coastal flooding.
-func (a *Assessment) CoastalDemand(units []string) []Demand {
-	in := make(map[string]bool, len(units))
-	for _, u := range units {
+// CoastalDemand is the demand of every community of the run's own units (its coastal
+// sucos): all their households and people, for preparedness against storm surge and
+// coastal flooding.
+func (a *Assessment) CoastalDemand() []Demand {
+	in := make(map[string]bool, len(a.RunUnits))
+	for _, u := range a.RunUnits {
 		in[u] = true
 	}
 	var out []Demand
