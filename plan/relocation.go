@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/project"
 	"github.com/peterstace/simplefeatures/geom"
@@ -626,21 +625,90 @@ func (r *relocator) gridCandidates(u analysis.AdminUnit, uc *unitCandidates) err
 }
 
 // clipPolygon clips polygon p to bound b, its holes too; nil when nothing is left.
+// (orb's clip.Ring uses its input as scratch space: the safe land is clipped once per
+// cell, so it must stay as it is.)
 func clipPolygon(b orb.Bound, p orb.Polygon) orb.Polygon {
 	if pb := p.Bound(); b.Contains(pb.Min) && b.Contains(pb.Max) {
 		return p
 	}
-	outer := clip.Ring(b, p[0])
-	if len(outer) < 4 || math.Abs(planar.Area(outer)) == 0 {
+	outer := clipRing(b, p[0])
+	if outer == nil {
 		return nil
 	}
 	q := orb.Polygon{outer}
 	for _, h := range p[1:] {
-		if c := clip.Ring(b, h); len(c) >= 4 && planar.Area(c) != 0 {
+		if hb := h.Bound(); !hb.Intersects(b) {
+			continue
+		}
+		if c := clipRing(b, h); c != nil {
 			q = append(q, c)
 		}
 	}
 	return q
+}
+
+// clipRing clips ring r to bound b (Sutherland–Hodgman, one edge of b at a time) into a
+// new closed ring, leaving r as it is; nil when no area is left. Where r leaves and
+// re-enters b the result runs along b's edge, which adds no area.
+func clipRing(b orb.Bound, r orb.Ring) orb.Ring {
+	in := []orb.Point(r)
+	if len(in) > 1 && in[0] == in[len(in)-1] {
+		in = in[:len(in)-1]
+	}
+	for edge := range 4 {
+		inside := func(p orb.Point) bool {
+			switch edge {
+			case 0:
+				return p[0] >= b.Min[0]
+			case 1:
+				return p[0] <= b.Max[0]
+			case 2:
+				return p[1] >= b.Min[1]
+			}
+			return p[1] <= b.Max[1]
+		}
+		cross := func(p, q orb.Point) orb.Point {
+			var t float64
+			switch edge {
+			case 0:
+				t = (b.Min[0] - p[0]) / (q[0] - p[0])
+				return orb.Point{b.Min[0], p[1] + t*(q[1]-p[1])}
+			case 1:
+				t = (b.Max[0] - p[0]) / (q[0] - p[0])
+				return orb.Point{b.Max[0], p[1] + t*(q[1]-p[1])}
+			case 2:
+				t = (b.Min[1] - p[1]) / (q[1] - p[1])
+				return orb.Point{p[0] + t*(q[0]-p[0]), b.Min[1]}
+			}
+			t = (b.Max[1] - p[1]) / (q[1] - p[1])
+			return orb.Point{p[0] + t*(q[0]-p[0]), b.Max[1]}
+		}
+		if len(in) == 0 {
+			return nil
+		}
+		out := make([]orb.Point, 0, len(in)+4)
+		prev := in[len(in)-1]
+		for _, cur := range in {
+			switch ci, pi := inside(cur), inside(prev); {
+			case ci && pi:
+				out = append(out, cur)
+			case ci:
+				out = append(out, cross(prev, cur), cur)
+			case pi:
+				out = append(out, cross(prev, cur))
+			}
+			prev = cur
+		}
+		in = out
+	}
+	if len(in) < 3 {
+		return nil
+	}
+	ring := append(orb.Ring(in), in[0])
+	if planar.Area(ring) == 0 {
+		return nil
+	}
+	return ring
 }
 
 // safeLand is unit (UTM) minus every band-edge zone of the horizon that reaches it.
