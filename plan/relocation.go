@@ -123,8 +123,10 @@ type SiteOption struct {
 	Site  Site
 	Rank  int    // 1 for the first choice
 	Scope string // ScopeSuco or ScopePosto
-	// Distance is straight-line metres from the community to the site's centroid (its
-	// point for a point site): about where its people would live.
+	// Centre is the site's centroid (its point for a point site), lon/lat; Distance is
+	// straight-line metres from the community to it: about where its people would live.
+	// (The centroid of a site cut by a zone can lie outside the site.)
+	Centre   orb.Point
 	Distance float64
 	// Area is the site's usable area (m²), NaN where a point site gave only a capacity;
 	// Capacity the people it holds.
@@ -289,7 +291,7 @@ func Relocate(ctx context.Context, a *Assessment, in RelocationInputs, opt Reloc
 		p.Sites = cmp.Or(in.SitesSource, "site file")
 	}
 	if in.DEM == nil {
-		p.Caveats = append(p.Caveats, "No DEM was given: the elevation and slope criteria were not applied.")
+		p.Caveats = append(p.Caveats, "Elevation criterion not applied: no DEM, so neither the minimum elevation nor the maximum slope was checked.")
 	} else {
 		p.Caveats = append(p.Caveats, fmt.Sprintf("Elevation criterion applied: mean elevation at least %g m above mean sea level and mean slope at most %g° over each site, from %s.",
 			opt.MinElevation, opt.MaxSlope, cmp.Or(in.DEMSource, "the DEM")))
@@ -476,7 +478,7 @@ func (r *relocator) relocate(ar *AtRisk) (Relocation, bool, error) {
 	})
 	for k := 0; k < len(pool) && k < MaxSiteOptions; k++ {
 		cd := pool[k]
-		o := SiteOption{Site: cd.site, Rank: k + 1, Scope: cd.scope, Distance: cd.dist, Area: cd.area,
+		o := SiteOption{Site: cd.site, Rank: k + 1, Scope: cd.scope, Centre: r.in.Zone.Inverse(cd.centroid), Distance: cd.dist, Area: cd.area,
 			Capacity: cd.capacity, Elevation: cd.elevation, Slope: cd.slope, Partial: cd.partial}
 		if cd.scope == ScopeSuco {
 			o.Reasons = append(o.Reasons, ReasonSameSuco)
