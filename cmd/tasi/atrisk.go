@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/gpkg"
 	"github.com/tasi-gis/tasi/data/postgis"
@@ -103,13 +104,49 @@ func runAtRisk(ctx context.Context, e *env, args []string) error {
 
 // atRiskList builds the list c asks for; scope names its filter for the file name.
 func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string, error) {
-	opt, err := c.forecastOptions() // a bad flag fails before the run is read
+	as, err := assessRun(ctx, e, c)
 	if err != nil {
 		return nil, "", err
 	}
-	stored, runID, err := loadRun(ctx, c)
+	selected, err := plan.ParseHorizon(c.horizon, as.forecast.RefDate, as.forecast.Horizons)
+	if err != nil {
+		if errors.Is(err, plan.ErrHorizon) {
+			return nil, "", fmt.Errorf("--horizon %s: %w; add it to --horizons", c.horizon, err)
+		}
+		return nil, "", fmt.Errorf("--horizon %q: %w", c.horizon, err)
+	}
+	list, err := as.assessment.List(plan.ListOptions{
+		Horizon: as.forecast.Horizons[selected].Years, Municipality: c.municipality, MinProbability: c.minProbability,
+	})
 	if err != nil {
 		return nil, "", err
+	}
+	e.log.Info("assessed communities", "communities", len(as.inputs.Communities), "at_risk", len(list.Rows),
+		"horizon", as.forecast.Horizons[list.Selected].Year(), "zones", as.assessment.Zones, "took", since(as.started))
+	return list, c.municipality, nil
+}
+
+// assessed is a run read, forecast and assessed as c asks: what the at-risk lists and the
+// relocation plans are made from.
+type assessed struct {
+	res        *analysis.Result
+	forecast   *plan.Forecast
+	inputs     plan.Inputs
+	assessment *plan.Assessment
+	started    time.Time // when the assessment began, for the log
+}
+
+// assessRun reads the run c names, forecasts it (with the run's stored settings unless
+// forecast flags were given) and assesses the communities against it. A bad horizon
+// flag fails before the communities are read.
+func assessRun(ctx context.Context, e *env, c atRiskConfig) (assessed, error) {
+	opt, err := c.forecastOptions() // a bad flag fails before the run is read
+	if err != nil {
+		return assessed{}, err
+	}
+	stored, runID, err := loadRun(ctx, c)
+	if err != nil {
+		return assessed{}, err
 	}
 	res, prov := stored.res, stored.prov
 	if !c.forecastSet {
@@ -125,19 +162,18 @@ func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string
 	}
 	f, err := plan.NewForecast(res, opt)
 	if err != nil {
-		return nil, "", err
+		return assessed{}, err
 	}
-	selected, err := plan.ParseHorizon(c.horizon, f.RefDate, f.Horizons)
-	if err != nil {
+	if _, err := plan.ParseHorizon(c.horizon, f.RefDate, f.Horizons); err != nil {
 		if errors.Is(err, plan.ErrHorizon) {
-			return nil, "", fmt.Errorf("--horizon %s: %w; add it to --horizons", c.horizon, err)
+			return assessed{}, fmt.Errorf("--horizon %s: %w; add it to --horizons", c.horizon, err)
 		}
-		return nil, "", fmt.Errorf("--horizon %q: %w", c.horizon, err)
+		return assessed{}, fmt.Errorf("--horizon %q: %w", c.horizon, err)
 	}
 	step := time.Now()
 	ref, err := data.TimorLeste()
 	if err != nil {
-		return nil, "", fmt.Errorf("load bundled data: %w", err)
+		return assessed{}, fmt.Errorf("load bundled data: %w", err)
 	}
 	in, notes, err := input.PlanInputs(ctx, res, runID, prov, input.PlanSources{
 		Communities: c.communities, Fields: input.CommunityFields{Name: c.nameField, Code: c.codeField},
@@ -147,24 +183,16 @@ func atRiskList(ctx context.Context, e *env, c atRiskConfig) (*plan.List, string
 		e.log.Warn(n.String())
 	}
 	if errors.Is(err, input.ErrNoCommunities) {
-		return nil, "", fmt.Errorf("%w (--communities)", err)
+		return assessed{}, fmt.Errorf("%w (--communities)", err)
 	}
 	if err != nil {
-		return nil, "", err
+		return assessed{}, err
 	}
 	a, err := plan.NewAssessment(ctx, res, f, in)
 	if err != nil {
-		return nil, "", err
+		return assessed{}, err
 	}
-	list, err := a.List(plan.ListOptions{
-		Horizon: f.Horizons[selected].Years, Municipality: c.municipality, MinProbability: c.minProbability,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	e.log.Info("assessed communities", "communities", len(in.Communities), "at_risk", len(list.Rows),
-		"horizon", f.Horizons[list.Selected].Year(), "zones", a.Zones, "took", since(step))
-	return list, c.municipality, nil
+	return assessed{res: res, forecast: f, inputs: in, assessment: a, started: step}, nil
 }
 
 // loadRun reads the run c names from a GeoPackage or the database, with its id.

@@ -56,6 +56,7 @@ func commands() []command {
 		{"analyze", "compute shoreline change per transect and per admin unit", runAnalyze},
 		{"demo", "generate synthetic shorelines on the bundled coast and analyze them", runDemo},
 		{"at-risk", "list the communities the forecast shoreline reaches (CSV with HXL, XLSX, GeoJSON, KML)", runAtRisk},
+		{"plan", "plan for the communities at risk: relocation sites (tasi plan relocation)", runPlan},
 		{"migrate", "create or upgrade tasi's tables in a PostGIS database", runMigrate},
 		{"import", "load the bundled Timor-Leste reference data, or an admin layer, into PostGIS", runImport},
 		{"runs", "list the runs stored in PostGIS, or delete one", runRuns},
