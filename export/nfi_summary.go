@@ -39,7 +39,7 @@ func nfiSummary(p *plan.NFIPlan) []summaryEntry {
 	}
 	unserved := 0
 	for _, a := range p.Assignments {
-		if a.Depot < 0 {
+		if a.Depot < 0 && a.Households > 0 {
 			unserved++
 		}
 	}
@@ -70,7 +70,7 @@ func nfiSummary(p *plan.NFIPlan) []summaryEntry {
 		number("people", p.People, 0, "people in the demand"),
 		number("covered_households", p.CoveredHouseholds, 0, "households served within max_distance_m (all served ones without it)"),
 		number("coverage_share", p.Coverage, 3, "covered_households / households (0–1)"),
-		number("unserved_communities", float64(unserved), 0, "communities no open depot serves (assignments.csv says why)"),
+		number("unserved_communities", float64(unserved), 0, "communities with households that no open depot serves (assignments.csv says why)"),
 		number("mean_distance_m", p.MeanDistance, 0, "household-weighted mean distance over served communities"),
 		number("worst_distance_m", p.WorstDistance, 0, "distance to the farthest served community"),
 		number("kits", kits, 0, "kits to stock in all: the depots' kits, each rounded up"),

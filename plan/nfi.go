@@ -120,7 +120,8 @@ type Assignment struct {
 	// Covered: served within the plan's MaxDistance (always true without one).
 	Covered bool
 	// Reason is empty when served; else "unreachable" (no route from any open depot),
-	// "over capacity" (every depot in reach is full) or "beyond max distance".
+	// "over capacity" (every depot in reach is full), "beyond max distance" (served
+	// from farther), or "no households" (nothing to serve: not planned for).
 	Reason string
 }
 

@@ -85,9 +85,23 @@ func PlanNFI(ctx context.Context, demand []Demand, cands []Candidate, dist Dista
 	if opt.Objective == Cover && !(opt.MaxDistance > 0) {
 		return nil, errors.New("plan nfi: the cover objective needs a maximum distance")
 	}
-	p := locate.Problem{Candidates: len(cands), Points: len(demand), Dist: dist.D, Weight: make([]float64, len(demand))}
+	// Only communities with households enter the problem: a community with none needs
+	// no kit, and would otherwise pull a depot towards it for nothing.
+	var active []int
 	for i, d := range demand {
-		p.Weight[i] = d.Households
+		if d.Households > 0 {
+			active = append(active, i)
+		}
+	}
+	if len(active) == 0 {
+		return nil, errors.New("plan nfi: no community has a household to serve")
+	}
+	p := locate.Problem{Candidates: len(cands), Points: len(active), Dist: make([]float64, len(cands)*len(active)), Weight: make([]float64, len(active))}
+	for k, i := range active {
+		p.Weight[k] = demand[i].Households
+		for j := range cands {
+			p.Dist[j*len(active)+k] = dist.D[j*len(demand)+i]
+		}
 	}
 	for j, c := range cands {
 		if c.Fixed {
@@ -130,12 +144,14 @@ func PlanNFI(ctx context.Context, demand []Demand, cands []Candidate, dist Dista
 	if err != nil {
 		return nil, fmt.Errorf("plan nfi: %w", err)
 	}
-	return summarise(demand, cands, dist, opt, sol), nil
+	return summarise(demand, active, cands, dist, opt, sol), nil
 }
 
-// summarise turns a solution into the plan: depot loads, distances, stock, coverage and
-// shortfalls.
-func summarise(demand []Demand, cands []Candidate, dist Distances, opt NFIOptions, sol locate.Solution) *NFIPlan {
+// summarise turns a solution for the active communities (indexes into demand) into the
+// plan: depot loads, distances, stock, coverage and shortfalls. Open depots that serve no
+// household (more depots asked for than the demand has use for) are left out, unless they
+// are existing ones.
+func summarise(demand []Demand, active []int, cands []Candidate, dist Distances, opt NFIOptions, sol locate.Solution) *NFIPlan {
 	pl := &NFIPlan{
 		Demand: opt.Demand, Objective: opt.Objective, K: opt.Depots, MaxDistance: opt.MaxDistance,
 		Capacitated: opt.Capacitated, Distance: dist.Method, DetourFactor: dist.Detour, Profile: opt.Profile,
@@ -144,12 +160,26 @@ func summarise(demand []Demand, cands []Candidate, dist Distances, opt NFIOption
 	if opt.Objective == Evaluate {
 		pl.K = len(sol.Open)
 	}
+	assign := make([]int, len(demand)) // candidate serving each community, -1 none
+	status := make([]locate.Status, len(demand))
+	for i := range assign {
+		assign[i] = -1
+	}
+	load := make(map[int]float64)
+	for k, i := range active {
+		assign[i], status[i] = sol.Assign[k], sol.Status[k]
+		if assign[i] >= 0 {
+			load[assign[i]] += demand[i].Households
+		}
+	}
 	open := slices.Clone(sol.Open)
 	slices.Sort(open)
 	depotOf := make(map[int]int, len(open))
-	for i, j := range open {
-		depotOf[j] = i
-		pl.Depots = append(pl.Depots, DepotPlan{Candidate: cands[j], MeanDistance: math.NaN(), MaxDistance: math.NaN()})
+	for _, j := range open {
+		if load[j] > 0 || cands[j].Fixed {
+			depotOf[j] = len(pl.Depots)
+			pl.Depots = append(pl.Depots, DepotPlan{Candidate: cands[j], MeanDistance: math.NaN(), MaxDistance: math.NaN()})
+		}
 	}
 	n := len(demand)
 	var sumD, sumW float64
@@ -157,7 +187,9 @@ func summarise(demand []Demand, cands []Candidate, dist Distances, opt NFIOption
 		a := Assignment{Community: d.Community, Households: d.Households, People: d.People, Depot: -1, Distance: math.Inf(1)}
 		pl.Households += d.Households
 		pl.People += d.People
-		if j := sol.Assign[i]; j >= 0 {
+		if !(d.Households > 0) {
+			a.Reason = "no households"
+		} else if j := assign[i]; j >= 0 {
 			dp := &pl.Depots[depotOf[j]]
 			a.Depot = depotOf[j]
 			a.Distance = dist.D[j*n+i]
@@ -179,7 +211,7 @@ func summarise(demand []Demand, cands []Candidate, dist Distances, opt NFIOption
 				pl.WorstDistance = a.Distance
 			}
 		} else {
-			a.Reason = sol.Status[i].String()
+			a.Reason = status[i].String()
 		}
 		if a.Covered {
 			pl.CoveredHouseholds += d.Households

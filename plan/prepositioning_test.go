@@ -172,3 +172,24 @@ func codes(pl *plan.NFIPlan) []string {
 	}
 	return out
 }
+
+// TestPlanNFINoHouseholds: a community with no household is not planned for, and a depot
+// asked for beyond what the demand has use for is left out of the plan.
+func TestPlanNFINoHouseholds(t *testing.T) {
+	ds, cs, d := line(t, map[float64]float64{0: 10, 50: 0}, []float64{0, 50, 100})
+	pl, err := plan.PlanNFI(context.Background(), ds, cs, d, plan.NFIOptions{Objective: plan.Median, Depots: 3, Profile: kit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pl.Depots) != 1 || pl.Depots[0].Code != "D1" || pl.K != 3 {
+		t.Errorf("depots %v (k %d), want only D1", codes(pl), pl.K)
+	}
+	if a := pl.Assignments[1]; a.Depot != -1 || a.Reason != "no households" || pl.Households != 10 {
+		t.Errorf("empty community: %+v; households %g", a, pl.Households)
+	}
+	ds[0].Households = 0
+	if _, err := plan.PlanNFI(context.Background(), ds, cs, d, plan.NFIOptions{Objective: plan.Median, Depots: 1, Profile: kit}); err == nil ||
+		!strings.Contains(err.Error(), "no community has a household") {
+		t.Errorf("nothing to serve: %v", err)
+	}
+}

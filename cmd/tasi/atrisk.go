@@ -38,21 +38,12 @@ func runAtRisk(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("at-risk", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	var c atRiskConfig
-	fs.StringVar(&c.gpkg, "gpkg", "", "the results GeoPackage of a run (tasi analyze --out)")
-	fs.StringVar(&c.db, "db", "", "the PostGIS database of runs (default $"+envDatabaseURL+" when --gpkg is not given)")
-	fs.StringVar(&c.run, "run", "latest", "the run in the database: its id, or latest")
-	c.forecast.register(fs) // by default, the run's stored forecast settings (as tasi serve lists)
+	registerRunFlags(fs, &c)
 	fs.StringVar(&c.horizon, "horizon", "", "the horizon of the list: years after the reference date (20) or a calendar year (2045); default the middle horizon")
-	fs.Float64Var(&c.confidence, "confidence", 0, "confidence level in percent of the forecast band (default: the run's, 90)")
 	fs.StringVar(&c.municipality, "municipality", "", "keep one municipality, by P-code (TL01)")
 	fs.Float64Var(&c.minProbability, "min-probability", 0, "keep communities reached by the horizon with at least this probability (0 to 1)")
 	fs.StringVar(&c.format, "format", "csv", "csv (with an HXL row), xlsx, geojson or kml")
 	fs.StringVar(&c.out, "out", "", "the file to write; - for standard output (default: a name from the horizon and filter)")
-	fs.StringVar(&c.communities, "communities", "", "a point layer of communities (default: the bundled gazetteer localities)")
-	fs.StringVar(&c.nameField, "community-name-field", "", "the community layer's name field (default: name, place_name, …)")
-	fs.StringVar(&c.codeField, "community-code-field", "", "the community layer's code field (default: code, pcode, id)")
-	fs.StringVar(&c.population, "population", "", "a population grid, people per cell (default: the bundled WorldPop 100 m grid of Timor-Leste)")
-	fs.StringVar(&c.assumeCRS, "assume-crs", "", "CRS of a community layer that declares none (EPSG:4326)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: tasi at-risk --gpkg results.gpkg|--db URL [flags]\n\nList the communities the forecast shoreline reaches, with their people, households and probability.\n\nFlags:")
 		fs.PrintDefaults()
@@ -63,12 +54,7 @@ func runAtRisk(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("at-risk: unexpected argument %q", fs.Arg(0))
 	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "horizons", "ref-date", "rate", "setback":
-			c.forecastSet = true
-		}
-	})
+	markForecastSet(fs, &c)
 	list, scope, err := atRiskList(ctx, e, c)
 	if err != nil {
 		return fmt.Errorf("at-risk: %w", err)
@@ -252,4 +238,31 @@ func (c atRiskConfig) forecastOptions() (plan.Options, error) {
 		opt.Confidence = c.confidence / 100
 	}
 	return opt, nil
+}
+
+// registerRunFlags adds the flags that name a run and how its communities are assessed:
+// the run's stored forecast settings unless forecast flags are given (as tasi serve
+// lists), the bundled communities and population grid unless others are given.
+func registerRunFlags(fs *flag.FlagSet, c *atRiskConfig) {
+	fs.StringVar(&c.gpkg, "gpkg", "", "the results GeoPackage of a run (tasi analyze --out)")
+	fs.StringVar(&c.db, "db", "", "the PostGIS database of runs (default $"+envDatabaseURL+" when --gpkg is not given)")
+	fs.StringVar(&c.run, "run", "latest", "the run in the database: its id, or latest")
+	c.forecast.register(fs)
+	fs.Float64Var(&c.confidence, "confidence", 0, "confidence level in percent of the forecast band (default: the run's, 90)")
+	fs.StringVar(&c.communities, "communities", "", "a point layer of communities (default: the bundled gazetteer localities)")
+	fs.StringVar(&c.nameField, "community-name-field", "", "the community layer's name field (default: name, place_name, …)")
+	fs.StringVar(&c.codeField, "community-code-field", "", "the community layer's code field (default: code, pcode, id)")
+	fs.StringVar(&c.population, "population", "", "a population grid, people per cell (default: the bundled WorldPop 100 m grid of Timor-Leste)")
+	fs.StringVar(&c.assumeCRS, "assume-crs", "", "CRS of input layers that declare none (EPSG:4326)")
+}
+
+// markForecastSet records whether a forecast flag was given, so that the run's stored
+// forecast settings are used otherwise.
+func markForecastSet(fs *flag.FlagSet, c *atRiskConfig) {
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "horizons", "ref-date", "rate", "setback":
+			c.forecastSet = true
+		}
+	})
 }

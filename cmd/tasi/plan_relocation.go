@@ -33,16 +33,7 @@ func runPlanRelocation(ctx context.Context, e *env, args []string) error {
 	var c relocationConfig
 	c.opt = plan.DefaultRelocationOptions()
 	a := &c.atRisk
-	fs.StringVar(&a.gpkg, "gpkg", "", "the results GeoPackage of a run (tasi analyze --out)")
-	fs.StringVar(&a.db, "db", "", "the PostGIS database of runs (default $"+envDatabaseURL+" when --gpkg is not given)")
-	fs.StringVar(&a.run, "run", "latest", "the run in the database: its id, or latest")
-	a.forecast.register(fs) // by default, the run's stored forecast settings (as tasi serve and at-risk)
-	fs.Float64Var(&a.confidence, "confidence", 0, "confidence level in percent of the forecast band (default: the run's, 90)")
-	fs.StringVar(&a.communities, "communities", "", "a point layer of communities (default: the bundled gazetteer localities)")
-	fs.StringVar(&a.nameField, "community-name-field", "", "the community layer's name field (default: name, place_name, …)")
-	fs.StringVar(&a.codeField, "community-code-field", "", "the community layer's code field (default: code, pcode, id)")
-	fs.StringVar(&a.population, "population", "", "a population grid, people per cell (default: the bundled WorldPop 100 m grid of Timor-Leste)")
-	fs.StringVar(&a.assumeCRS, "assume-crs", "", "CRS of a community or sites layer that declares none (EPSG:4326)")
+	registerRunFlags(fs, a)
 	fs.StringVar(&c.sites, "sites", "", "a polygon or point layer of candidate sites or parcels, each with an id and a capacity (people) or area (m²); default: cells of a grid over the safe land")
 	fs.StringVar(&c.siteFields.Code, "site-id-field", "", "the sites layer's id field (default: code, id, site_id, …)")
 	fs.StringVar(&c.siteFields.Capacity, "site-capacity-field", "", "the sites layer's capacity field, people (default: capacity, people, …)")
@@ -65,12 +56,7 @@ func runPlanRelocation(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("plan relocation: unexpected argument %q", fs.Arg(0))
 	}
-	fs.Visit(func(f *flag.Flag) {
-		switch f.Name {
-		case "horizons", "ref-date", "rate", "setback":
-			a.forecastSet = true
-		}
-	})
+	markForecastSet(fs, a)
 	format, err := export.ParseFormat(c.format)
 	if err == nil && format == export.KML {
 		err = fmt.Errorf("%w %q for a relocation plan: want csv, xlsx or geojson", export.ErrFormat, c.format)
@@ -155,7 +141,7 @@ func relocationPlan(ctx context.Context, e *env, c relocationConfig) (*plan.Relo
 	}
 	step := time.Now()
 	in := plan.RelocationInputs{
-		Zone: as.res.Zone, Zones: plan.Zones(as.res, as.forecast, nil), Units: as.inputs.Units,
+		Zone: as.assessment.UTM, Zones: as.assessment.HazardZones, Units: as.assessment.Units,
 	}
 	if c.sites != "" {
 		sites, notes, err := input.ReadSites(ctx, c.sites, in.Units, c.siteFields, c.atRisk.assumeCRS)
