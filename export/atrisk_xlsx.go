@@ -113,7 +113,7 @@ func AtRiskXLSX(w io.Writer, l *plan.List, opts ...Option) error {
 	if _, err := f.NewSheet(ProvenanceSheet); err != nil {
 		return err
 	}
-	if err := writeProvenance(f, st, meta); err != nil {
+	if err := writeProvenanceRows(f, st, ProvenanceSheet, meta.rows()); err != nil {
 		return fmt.Errorf("sheet %s: %w", ProvenanceSheet, err)
 	}
 	props := &excelize.DocProperties{
@@ -489,8 +489,10 @@ func writeSummary(f *excelize.File, st *xlsxStyles, l *plan.List, meta listMeta)
 	return sw.Flush()
 }
 
-func writeProvenance(f *excelize.File, st *xlsxStyles, meta listMeta) error {
-	sw, err := f.NewStreamWriter(ProvenanceSheet)
+// writeProvenanceRows writes sheet as a table of section, name, value and SHA-256 rows:
+// the Provenance sheet of every workbook, the Settings sheet of a relocation plan.
+func writeProvenanceRows(f *excelize.File, st *xlsxStyles, sheet string, rows []provenanceRow) error {
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return err
 	}
@@ -503,7 +505,7 @@ func writeProvenance(f *excelize.File, st *xlsxStyles, meta listMeta) error {
 	if err := sw.SetRow("A1", styled([]string{"section", "name", "value", "sha256"}, st.header)); err != nil {
 		return err
 	}
-	for i, r := range meta.rows() {
+	for i, r := range rows {
 		values := []any{r.section, r.name, r.value, r.sha256}
 		for j, v := range values {
 			if v == "" {

@@ -82,7 +82,7 @@ func NFIXLSX(w io.Writer, p *plan.NFIPlan) error {
 	if _, err := f.NewSheet(ProvenanceSheet); err != nil {
 		return err
 	}
-	if err := writeProvenanceRows(f, st, nfiProvenance(p)); err != nil {
+	if err := writeProvenanceRows(f, st, ProvenanceSheet, nfiProvenance(p)); err != nil {
 		return fmt.Errorf("sheet %s: %w", ProvenanceSheet, err)
 	}
 	subject := "NFI prepositioning plan"
@@ -204,36 +204,6 @@ func writeNFISheet[R any](f *excelize.File, st *xlsxStyles, sheet, table string,
 	}
 	if err := sw.AddTable(&excelize.Table{Range: "A2:" + last, Name: table, StyleName: "TableStyleLight9"}); err != nil {
 		return err
-	}
-	return sw.Flush()
-}
-
-// writeProvenanceRows writes a Provenance sheet of section, name, value and SHA-256 rows,
-// as the at-risk workbook's.
-func writeProvenanceRows(f *excelize.File, st *xlsxStyles, rows []provenanceRow) error {
-	sw, err := f.NewStreamWriter(ProvenanceSheet)
-	if err != nil {
-		return err
-	}
-	if err := setWidths(sw, []float64{12, 24, 80, 66}); err != nil {
-		return err
-	}
-	if err := sw.SetPanes(frozenHeader(1)); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", styled([]string{"section", "name", "value", "sha256"}, st.header)); err != nil {
-		return err
-	}
-	for i, r := range rows {
-		values := []any{r.section, r.name, r.value, r.sha256}
-		for j, v := range values {
-			if v == "" {
-				values[j] = nil
-			}
-		}
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), values); err != nil {
-			return err
-		}
 	}
 	return sw.Flush()
 }

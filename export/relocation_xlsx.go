@@ -61,7 +61,7 @@ func RelocationXLSX(w io.Writer, p *plan.RelocationPlan) error {
 	if _, err := f.NewSheet(SettingsSheet); err != nil {
 		return err
 	}
-	if err := writeRelocationSettings(f, st, newRelocationMeta(p, desc)); err != nil {
+	if err := writeProvenanceRows(f, st, SettingsSheet, newRelocationMeta(p, desc).rows()); err != nil {
 		return fmt.Errorf("sheet %s: %w", SettingsSheet, err)
 	}
 	props := &excelize.DocProperties{
@@ -172,32 +172,4 @@ func (m relocationMeta) rows() []provenanceRow {
 		rows = append(rows, provenanceRow{"parameter", k, m.Parameters[k], ""})
 	}
 	return rows
-}
-
-func writeRelocationSettings(f *excelize.File, st *xlsxStyles, m relocationMeta) error {
-	sw, err := f.NewStreamWriter(SettingsSheet)
-	if err != nil {
-		return err
-	}
-	if err := setWidths(sw, []float64{12, 24, 80, 66}); err != nil {
-		return err
-	}
-	if err := sw.SetPanes(frozenHeader(1)); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", styled([]string{"section", "name", "value", "sha256"}, st.header)); err != nil {
-		return err
-	}
-	for i, r := range m.rows() {
-		values := []any{r.section, r.name, r.value, r.sha256}
-		for j, v := range values {
-			if v == "" {
-				values[j] = nil
-			}
-		}
-		if err := sw.SetRow("A"+strconv.Itoa(i+2), values); err != nil {
-			return err
-		}
-	}
-	return sw.Flush()
 }
