@@ -59,19 +59,11 @@ func AtRiskXLSX(w io.Writer, l *plan.List, opts ...Option) error {
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	modified := l.Provenance.Finished
-	if modified.IsZero() {
-		modified = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC) // the earliest a ZIP can say
-	}
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		return &sortedZip{w: w, modified: modified, files: map[string]*bytes.Buffer{}}
-	})
-	st, err := newXLSXStyles(f)
+	f, st, err := newWorkbook(l.Provenance.Finished)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	meta := newListMeta(l, cols)
 	if err := f.SetSheetName("Sheet1", SummarySheet); err != nil {
 		return err
@@ -201,29 +193,11 @@ func writeRows(f *excelize.File, st *xlsxStyles, sheet, table string, cols []Col
 	if err != nil {
 		return err
 	}
-	widths := make([]float64, len(cols))
-	for i, c := range cols {
-		widths[i] = columnWidth(c)
-	}
-	if err := setWidths(sw, widths); err != nil {
+	styles, err := startColumnTable(sw, st, cols)
+	if err != nil {
 		return err
 	}
-	if err := sw.SetPanes(frozenHeader(2)); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", styled(names(cols), st.header)); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A2", styled(hxlTags(cols), st.hxl)); err != nil {
-		return err
-	}
-	styles := make([]int, len(cols))
 	sevCol := columnIndex(cols, "severity")
-	for i, c := range cols {
-		if c.kind == numberKind {
-			styles[i] = st.numbers[numberFormat(c)]
-		}
-	}
 	cells := make([]cell, 0, len(cols))
 	values := make([]any, len(cols))
 	for n, i := range rows {
@@ -487,6 +461,52 @@ func writeSummary(f *excelize.File, st *xlsxStyles, l *plan.List, meta listMeta)
 		row++
 	}
 	return sw.Flush()
+}
+
+// newWorkbook is an empty workbook whose parts are written in one order with one
+// modification time (modified, or the earliest a ZIP can say), so that the same content
+// gives the same bytes, and its styles.
+func newWorkbook(modified time.Time) (*excelize.File, *xlsxStyles, error) {
+	f := excelize.NewFile()
+	if modified.IsZero() {
+		modified = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		return &sortedZip{w: w, modified: modified, files: map[string]*bytes.Buffer{}}
+	})
+	st, err := newXLSXStyles(f)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
+}
+
+// startColumnTable sets a sheet's column widths, writes the column names and their HXL
+// tags as its two frozen header rows, and returns the number style of each column (0 for
+// text and flags).
+func startColumnTable(sw *excelize.StreamWriter, st *xlsxStyles, cols []Column) ([]int, error) {
+	widths := make([]float64, len(cols))
+	styles := make([]int, len(cols))
+	for i, c := range cols {
+		widths[i] = columnWidth(c)
+		if c.kind == numberKind {
+			styles[i] = st.numbers[numberFormat(c)]
+		}
+	}
+	if err := setWidths(sw, widths); err != nil {
+		return nil, err
+	}
+	if err := sw.SetPanes(frozenHeader(2)); err != nil {
+		return nil, err
+	}
+	if err := sw.SetRow("A1", styled(names(cols), st.header)); err != nil {
+		return nil, err
+	}
+	if err := sw.SetRow("A2", styled(hxlTags(cols), st.hxl)); err != nil {
+		return nil, err
+	}
+	return styles, nil
 }
 
 // writeProvenanceRows writes sheet as a table of section, name, value and SHA-256 rows:

@@ -1,12 +1,10 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tasi-gis/tasi/plan"
 	"github.com/xuri/excelize/v2"
@@ -35,19 +33,11 @@ func NFIXLSX(w io.Writer, p *plan.NFIPlan) error {
 	if err := checkNFI(p); err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	modified := p.Provenance.Finished
-	if modified.IsZero() {
-		modified = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC) // the earliest a ZIP can say
-	}
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		return &sortedZip{w: w, modified: modified, files: map[string]*bytes.Buffer{}}
-	})
-	st, err := newXLSXStyles(f)
+	f, st, err := newWorkbook(p.Provenance.Finished)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	if err := f.SetSheetName("Sheet1", SummarySheet); err != nil {
 		return err
 	}
@@ -167,24 +157,8 @@ func writeNFISheet[R any](f *excelize.File, st *xlsxStyles, sheet, table string,
 		return err
 	}
 	c := columnsOf(cols)
-	widths := make([]float64, len(c))
-	styles := make([]int, len(c))
-	for i := range c {
-		widths[i] = columnWidth(c[i])
-		if c[i].kind == numberKind {
-			styles[i] = st.numbers[numberFormat(c[i])]
-		}
-	}
-	if err := setWidths(sw, widths); err != nil {
-		return err
-	}
-	if err := sw.SetPanes(frozenHeader(2)); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", styled(names(c), st.header)); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A2", styled(hxlTags(c), st.hxl)); err != nil {
+	styles, err := startColumnTable(sw, st, c)
+	if err != nil {
 		return err
 	}
 	cells := make([]cell, 0, len(cols))

@@ -1,14 +1,12 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/tasi-gis/tasi/plan"
 	"github.com/xuri/excelize/v2"
@@ -39,19 +37,11 @@ func RelocationXLSX(w io.Writer, p *plan.RelocationPlan) error {
 		return err
 	}
 	desc := relocDescriptions(cols)
-	f := excelize.NewFile()
-	defer f.Close()
-	modified := p.Provenance.Finished
-	if modified.IsZero() {
-		modified = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
-	}
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		return &sortedZip{w: w, modified: modified, files: map[string]*bytes.Buffer{}}
-	})
-	st, err := newXLSXStyles(f)
+	f, st, err := newWorkbook(p.Provenance.Finished)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	if err := f.SetSheetName("Sheet1", RelocationSheet); err != nil {
 		return err
 	}
@@ -85,27 +75,9 @@ func writeRelocationRows(f *excelize.File, st *xlsxStyles, cols []relocColumn, p
 	if err != nil {
 		return err
 	}
-	widths := make([]float64, len(desc))
-	for i, c := range desc {
-		widths[i] = columnWidth(c)
-	}
-	if err := setWidths(sw, widths); err != nil {
+	styles, err := startColumnTable(sw, st, desc)
+	if err != nil {
 		return err
-	}
-	if err := sw.SetPanes(frozenHeader(2)); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A1", styled(names(desc), st.header)); err != nil {
-		return err
-	}
-	if err := sw.SetRow("A2", styled(hxlTags(desc), st.hxl)); err != nil {
-		return err
-	}
-	styles := make([]int, len(desc))
-	for i, c := range desc {
-		if c.kind == numberKind {
-			styles[i] = st.numbers[numberFormat(c)]
-		}
 	}
 	rows := relocRows(p)
 	cells := make([]cell, 0, len(cols))
