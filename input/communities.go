@@ -69,16 +69,8 @@ func ReadCommunities(ctx context.Context, path string, units []analysis.AdminUni
 	var notes []Note
 	seen := make(map[string]int64)
 	for _, ly := range layers {
-		fs := fieldSet(ly.Fields)
 		pick := func(given string, usual ...string) (string, error) {
-			if given == "" {
-				return fs.first(usual...), nil
-			}
-			name, ok := fs.get(given)
-			if !ok {
-				return "", fmt.Errorf("read communities %s: layer %q has no field %q (fields: %s)", path, ly.Name, given, strings.Join(ly.Fields, ", "))
-			}
-			return name, nil
+			return pickField("communities", path, ly, given, usual...)
 		}
 		nameF, err := pick(f.Name, "name", "place_name", "community", "aldeia", "loc_name")
 		if err != nil {

@@ -140,16 +140,8 @@ func ReadCandidates(ctx context.Context, path string, kind plan.DepotKind, units
 	var notes []Note
 	seen := make(map[string]string)
 	for _, ly := range layers {
-		fs := fieldSet(ly.Fields)
 		pick := func(given string, usual ...string) (string, error) {
-			if given == "" {
-				return fs.first(usual...), nil
-			}
-			name, ok := fs.get(given)
-			if !ok {
-				return "", fmt.Errorf("read %s %s: layer %q has no field %q (fields: %s)", what, path, ly.Name, given, strings.Join(ly.Fields, ", "))
-			}
-			return name, nil
+			return pickField(what, path, ly, given, usual...)
 		}
 		codeF, err := pick(f.Code, "id", "code", "depot_id", "pcode")
 		if err != nil {

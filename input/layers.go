@@ -215,6 +215,21 @@ func (f fieldNames) first(names ...string) string {
 	return ""
 }
 
+// pickField returns the spelling in layer ly of the field given, or an error naming the
+// layer's fields when it has none; when none is given, the first of the usual names the
+// layer has, "" for none. what and path name the input in the error ("read sites x.gpkg").
+func pickField(what, path string, ly ogr.Layer, given string, usual ...string) (string, error) {
+	fs := fieldSet(ly.Fields)
+	if given == "" {
+		return fs.first(usual...), nil
+	}
+	name, ok := fs.get(given)
+	if !ok {
+		return "", fmt.Errorf("read %s %s: layer %q has no field %q (fields: %s)", what, path, ly.Name, given, strings.Join(ly.Fields, ", "))
+	}
+	return name, nil
+}
+
 // hierarchyFields names the fields holding a unit's parent and top-level (region) unit.
 type hierarchyFields struct{ parentCode, parentName, regionCode, regionName string }
 

@@ -48,16 +48,8 @@ func ReadSites(ctx context.Context, path string, units []analysis.AdminUnit, f S
 	var notes []Note
 	seen := make(map[string]int64)
 	for _, ly := range layers {
-		fs := fieldSet(ly.Fields)
 		pick := func(given string, usual ...string) (string, error) {
-			if given == "" {
-				return fs.first(usual...), nil
-			}
-			name, ok := fs.get(given)
-			if !ok {
-				return "", fmt.Errorf("read sites %s: layer %q has no field %q (fields: %s)", path, ly.Name, given, strings.Join(ly.Fields, ", "))
-			}
-			return name, nil
+			return pickField("sites", path, ly, given, usual...)
 		}
 		codeF, err := pick(f.Code, "code", "id", "site_id", "site_code", "pcode", "parcel_id")
 		if err != nil {
