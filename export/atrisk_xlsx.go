@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/plan"
 	"github.com/xuri/excelize/v2"
 )
@@ -108,16 +109,7 @@ func AtRiskXLSX(w io.Writer, l *plan.List, opts ...Option) error {
 	if err := writeProvenanceRows(f, st, ProvenanceSheet, meta.rows()); err != nil {
 		return fmt.Errorf("sheet %s: %w", ProvenanceSheet, err)
 	}
-	props := &excelize.DocProperties{
-		Title:       strings.TrimSuffix(XLSX.FileName(l, ""), XLSX.Extension()),
-		Subject:     "Communities the sea may reach, run " + l.RunID,
-		Creator:     strings.TrimSpace("tasi " + l.Provenance.Version),
-		Description: strings.Join(l.Caveats, " "),
-	}
-	if t := timestamp(l.Provenance.Finished); t != "" {
-		props.Created, props.Modified = t, t
-	}
-	if err := f.SetDocProps(props); err != nil {
+	if err := setDocProps(f, strings.TrimSuffix(XLSX.FileName(l, ""), XLSX.Extension()), "Communities the sea may reach, run "+l.RunID, l.Provenance, l.Caveats); err != nil {
 		return err
 	}
 	// Summary, the first sheet, is the active one. (File.SetActiveSheet would parse every
@@ -480,6 +472,29 @@ func newWorkbook(modified time.Time) (*excelize.File, *xlsxStyles, error) {
 		return nil, nil, err
 	}
 	return f, st, nil
+}
+
+// finishWorkbook sets the workbook's document properties (setDocProps) and writes it to w.
+func finishWorkbook(f *excelize.File, w io.Writer, title, subject string, prov analysis.Provenance, caveats []string) error {
+	if err := setDocProps(f, title, subject, prov, caveats); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
+
+// setDocProps sets the workbook's document properties: title, subject, the tasi version
+// as creator, the caveats as description, the run's finish time as its dates.
+func setDocProps(f *excelize.File, title, subject string, prov analysis.Provenance, caveats []string) error {
+	props := &excelize.DocProperties{
+		Title:       title,
+		Subject:     subject,
+		Creator:     strings.TrimSpace("tasi " + prov.Version),
+		Description: strings.Join(caveats, " "),
+	}
+	if t := timestamp(prov.Finished); t != "" {
+		props.Created, props.Modified = t, t
+	}
+	return f.SetDocProps(props)
 }
 
 // startColumnTable sets a sheet's column widths, writes the column names and their HXL

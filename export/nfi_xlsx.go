@@ -79,19 +79,7 @@ func NFIXLSX(w io.Writer, p *plan.NFIPlan) error {
 	if p.RunID != "" {
 		subject += ", run " + p.RunID
 	}
-	props := &excelize.DocProperties{
-		Title:       strings.TrimSuffix(NFIWorkbookFile, XLSX.Extension()),
-		Subject:     subject,
-		Creator:     strings.TrimSpace("tasi " + p.Provenance.Version),
-		Description: strings.Join(p.Caveats, " "),
-	}
-	if t := timestamp(p.Provenance.Finished); t != "" {
-		props.Created, props.Modified = t, t
-	}
-	if err := f.SetDocProps(props); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return finishWorkbook(f, w, strings.TrimSuffix(NFIWorkbookFile, XLSX.Extension()), subject, p.Provenance, p.Caveats)
 }
 
 // writeNFISummarySheet writes the summary's keys and values, then the unreached places and

@@ -54,19 +54,7 @@ func RelocationXLSX(w io.Writer, p *plan.RelocationPlan) error {
 	if err := writeProvenanceRows(f, st, SettingsSheet, newRelocationMeta(p, desc).rows()); err != nil {
 		return fmt.Errorf("sheet %s: %w", SettingsSheet, err)
 	}
-	props := &excelize.DocProperties{
-		Title:       strings.TrimSuffix(RelocationFileName(XLSX, p), XLSX.Extension()),
-		Subject:     "Relocation sites for the communities at risk, run " + p.RunID,
-		Creator:     strings.TrimSpace("tasi " + p.Provenance.Version),
-		Description: strings.Join(p.Caveats, " "),
-	}
-	if t := timestamp(p.Provenance.Finished); t != "" {
-		props.Created, props.Modified = t, t
-	}
-	if err := f.SetDocProps(props); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return finishWorkbook(f, w, strings.TrimSuffix(RelocationFileName(XLSX, p), XLSX.Extension()), "Relocation sites for the communities at risk, run "+p.RunID, p.Provenance, p.Caveats)
 }
 
 func writeRelocationRows(f *excelize.File, st *xlsxStyles, cols []relocColumn, p *plan.RelocationPlan) error {
