@@ -476,7 +476,10 @@ func TestServeDatabase(t *testing.T) {
 	analyze()
 	t.Setenv(envDatabaseURL, dbURL)
 	communities := writeCommunities(t, dir)
-	s := startServe(t, "--communities", communities)
+	s := startServe(t, "--communities", communities, "--db-max-conns", "3")
+	if !strings.Contains(s.out.String(), `msg="database pool" max_conns=3 readiness_conns=1`) {
+		t.Errorf("the log does not report the pool size given:\n%s", s.out)
+	}
 	var units servedUnits
 	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 1 {
 		t.Fatalf("units: %d run %d", st, units.Run)
@@ -518,6 +521,7 @@ func TestServeFlags(t *testing.T) {
 		{nil, envDatabaseURL},
 		{[]string{"--gpkg", "x.gpkg", "--addr", "8080"}, "host:port"},
 		{[]string{"--gpkg", "x.gpkg", "--cache-mb", "-1"}, "cache-mb"},
+		{[]string{"--db", "postgres://localhost/tasi", "--db-max-conns", "-1"}, "db-max-conns"},
 		{[]string{"--gpkg", "x.gpkg", "--follow", "-1s"}, "follow"},
 		{[]string{"--gpkg", "x.gpkg", "--request-timeout", "0s"}, "request-timeout"},
 		{[]string{"--gpkg", "x.gpkg", "extra"}, "unexpected argument"},

@@ -26,6 +26,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strings"
 	"time"
@@ -56,9 +57,10 @@ var (
 // Store is a connection pool to a tasi database. It is safe for concurrent use.
 type Store struct {
 	pool       *pgxpool.Pool
-	schema     string // tasi's schema
-	extSchema  string // schema holding postgis
-	where      string // redacted URL, for messages
+	health     *pgxpool.Pool // Ping's own pool: readiness must not queue behind tiles in pool
+	schema     string        // tasi's schema
+	extSchema  string        // schema holding postgis
+	where      string        // redacted URL, for messages
 	migrations []migration
 }
 
@@ -66,13 +68,21 @@ type Store struct {
 type Option func(*options)
 
 type options struct {
-	schema string
+	schema   string
+	maxConns int32
 }
 
 // WithSchema makes the Store keep its tables in schema name instead of DefaultSchema, for
 // example to give each test its own.
 func WithSchema(name string) Option {
 	return func(o *options) { o.schema = name }
+}
+
+// WithMaxConns bounds the connections the Store's pool (Pool) opens to n. Without it, or
+// with n ≤ 0, the URL's pool_max_conns decides, else pgx's default of max(4, CPUs). Ping
+// does not count against it: it has one connection of its own.
+func WithMaxConns(n int) Option {
+	return func(o *options) { o.maxConns = int32(min(max(n, 0), math.MaxInt32)) }
 }
 
 // cancelGrace is how long a cancelled query has to end on the server before its
@@ -130,15 +140,37 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		path += ", " + pgx.Identifier{ext}.Sanitize()
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = path
+	if o.maxConns > 0 {
+		cfg.MaxConns = o.maxConns
+	}
+	// Readiness gets a pool of its own, of one connection, opened when first asked for:
+	// in the shared pool a readiness probe waits behind every tile being cut, and under
+	// load a healthy server was reported unready (a load balancer pulls every replica at
+	// peak). A second pool rather than a reserved connection of the first keeps pgxpool's
+	// reconnection and health checks for it.
+	hcfg := cfg.Copy()
+	hcfg.MaxConns, hcfg.MinConns = 1, 0
+	hcfg.ConnConfig.RuntimeParams["application_name"] = cfg.ConnConfig.RuntimeParams["application_name"] + " readiness"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, redactError(err, secret))
 	}
-	return &Store{pool: pool, schema: o.schema, extSchema: ext, where: where, migrations: ms}, nil
+	health, err := pgxpool.NewWithConfig(ctx, hcfg)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, redactError(err, secret))
+	}
+	return &Store{pool: pool, health: health, schema: o.schema, extSchema: ext, where: where, migrations: ms}, nil
 }
 
-// Close closes every connection of the pool, waiting for those in use to be released.
-func (s *Store) Close() { s.pool.Close() }
+// Close closes every connection of the pools, waiting for those in use to be released.
+func (s *Store) Close() {
+	s.pool.Close()
+	s.health.Close()
+}
+
+// MaxConns returns the most connections Pool opens (Ping's own connection aside).
+func (s *Store) MaxConns() int { return int(s.pool.Config().MaxConns) }
 
 // Schema returns the schema holding tasi's tables.
 func (s *Store) Schema() string { return s.schema }
