@@ -15,6 +15,7 @@ import (
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/input"
+	"github.com/tasi-gis/tasi/internal/outage"
 )
 
 // serveConfig is what `tasi serve` is told.
@@ -136,9 +137,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if err := checkSchemaCurrent(ctx, s); err != nil {
 			return fmt.Errorf("serve: database %s: %w", postgis.Redact(c.db), err)
 		}
-		store, what = s, postgis.Redact(c.db)
+		out := outage.New(e.log, "database")
+		store, what = watchedStore{s, out}, postgis.Redact(c.db)
 		assess.read = postgisRunReader(s)
-		if tiles, err = postgisTiles(e.log, s, c.cacheMB); err != nil {
+		if tiles, err = postgisTiles(e.log, s, c.cacheMB, out); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
