@@ -68,8 +68,9 @@ type Store struct {
 type Option func(*options)
 
 type options struct {
-	schema   string
-	maxConns int32
+	schema        string
+	maxConns      int32
+	createPostGIS bool
 }
 
 // WithSchema makes the Store keep its tables in schema name instead of DefaultSchema, for
@@ -83,6 +84,14 @@ func WithSchema(name string) Option {
 // does not count against it: it has one connection of its own.
 func WithMaxConns(n int) Option {
 	return func(o *options) { o.maxConns = int32(min(max(n, 0), math.MaxInt32)) }
+}
+
+// WithCreatePostGIS makes Open create the postgis extension in a database that lacks it
+// (CREATE EXTENSION IF NOT EXISTS postgis), for setting a database up (tasi migrate).
+// PostGIS is not a trusted extension: only a superuser may create it. For any other role
+// Open's error says what a superuser must run, and where.
+func WithCreatePostGIS() Option {
+	return func(o *options) { o.createPostGIS = true }
 }
 
 // cancelGrace is how long a cancelled query has to end on the server before its
@@ -129,7 +138,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", where, connectError(err, secret))
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	ext, err := checkPostGIS(ctx, conn)
+	ext, err := checkPostGIS(ctx, conn, o.createPostGIS)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, redactError(err, secret))
 	}
@@ -175,27 +184,48 @@ func (s *Store) MaxConns() int { return int(s.pool.Config().MaxConns) }
 // Schema returns the schema holding tasi's tables.
 func (s *Store) Schema() string { return s.schema }
 
-// checkPostGIS returns the schema holding the postgis extension, or an error wrapping
-// ErrNoPostGIS that says how to get it.
-func checkPostGIS(ctx context.Context, conn *pgx.Conn) (string, error) {
+// checkPostGIS returns the schema holding the postgis extension, creating it first when
+// create is set and the server has it, or an error wrapping ErrNoPostGIS that says how to
+// get it.
+func checkPostGIS(ctx context.Context, conn *pgx.Conn, create bool) (string, error) {
+	const find = `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+		WHERE e.extname = 'postgis'`
 	var schema string
-	err := conn.QueryRow(ctx, `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-		WHERE e.extname = 'postgis'`).Scan(&schema)
+	err := conn.QueryRow(ctx, find).Scan(&schema)
 	if err == nil {
 		return schema, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return "", fmt.Errorf("check postgis extension: %w", err)
 	}
-	var db string
+	var db, role string
 	var major int
 	var available bool
-	if err := conn.QueryRow(ctx, `SELECT current_database(), current_setting('server_version_num')::int / 10000,
-		EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&db, &major, &available); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT current_database(), current_user, current_setting('server_version_num')::int / 10000,
+		EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&db, &role, &major, &available); err != nil {
 		return "", fmt.Errorf("check postgis extension: %w", err)
 	}
+	howTo := fmt.Sprintf("connect to database %q as a superuser (such as postgres) and run CREATE EXTENSION postgis; "+
+		"for example: psql -U postgres -d %q -c 'CREATE EXTENSION postgis;'", db, db)
+	if available && create {
+		// Tried whatever the role: besides superusers, managed services (RDS, Cloud SQL)
+		// let their admin roles create allow-listed extensions.
+		_, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS postgis")
+		var pgErr *pgconn.PgError
+		switch {
+		case errors.As(err, &pgErr) && pgErr.Code == "42501": // insufficient_privilege
+			return "", fmt.Errorf("%w: database %q does not have it, and role %q may not create it (PostGIS needs a superuser): %s",
+				ErrNoPostGIS, db, role, howTo)
+		case err != nil:
+			return "", fmt.Errorf("%w: create it in database %q: %w", ErrNoPostGIS, db, err)
+		}
+		if err := conn.QueryRow(ctx, find).Scan(&schema); err != nil {
+			return "", fmt.Errorf("check postgis extension after creating it: %w", err)
+		}
+		return schema, nil
+	}
 	if available {
-		return "", fmt.Errorf("%w: database %q does not have it: connect as a superuser and run CREATE EXTENSION postgis;", ErrNoPostGIS, db)
+		return "", fmt.Errorf("%w: database %q does not have it: run tasi migrate as a superuser, or %s", ErrNoPostGIS, db, howTo)
 	}
 	return "", fmt.Errorf("%w: the server has no PostGIS: install it (Debian/Ubuntu: apt-get install postgresql-%d-postgis-3), "+
 		"then run CREATE EXTENSION postgis; in database %q as a superuser", ErrNoPostGIS, major, db)
