@@ -417,8 +417,10 @@ func TestServeGeoPackageFollowsFile(t *testing.T) {
 	analyze("100")
 	l := waitFor(first.ID)
 	second := l.Runs[0]
-	if len(l.Runs) != 2 || l.Runs[1].ID != first.ID || second.Transects*2 != first.Transects {
-		t.Fatalf("after a rerun at twice the spacing: runs %+v, want the new one (half of %d transects) then the first",
+	// Transects stand at both ends of the baseline: n = L/spacing + 1. (Until the runs
+	// listed their counts, both were 0 and this held whatever was served.)
+	if len(l.Runs) != 2 || l.Runs[1].ID != first.ID || first.Transects == 0 || second.Transects != (first.Transects-1)/2+1 {
+		t.Fatalf("after a rerun at twice the spacing: runs %+v, want the new one ((%d-1)/2+1 transects) then the first",
 			l.Runs, first.Transects)
 	}
 	var units servedUnits
