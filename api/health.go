@@ -32,7 +32,9 @@ func (s *server) readyz(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, results.ErrTimeout) || errors.Is(err, context.DeadlineExceeded) {
 			reason = "store did not answer within " + s.ready.String()
 		}
-		s.log.Warn("not ready", "err", err)
+		// Debug, as in fail: the outage is logged once by whoever owns the store, not
+		// once per probe.
+		s.log.Debug("not ready", "err", err)
 		h := w.Header()
 		h.Set("Content-Type", typeJSON)
 		h.Set("Cache-Control", "no-store")

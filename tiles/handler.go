@@ -83,8 +83,10 @@ type Options struct {
 // 204 No Content, as MapLibre GL and OGC API - Tiles advise (pg_tileserv answers such
 // tiles with an empty 200). Bad requests get 400 and a JSON body {"error": "..."}:
 // unknown layer, z beyond MaxTileZoom, x or y beyond 2^z-1, anything not a number; an
-// unknown run gets 404. Server faults get 500 {"error": "internal error"} and go to
-// OnError; a tile that takes longer than Timeout gets 504.
+// unknown run gets 404. A source that cannot be reached (ErrUnavailable) gets 503 with
+// Retry-After, while the tiles already cached, of the last run known, go on being
+// served. Server faults get 500 {"error": "internal error"}; these and outages go to
+// OnError. A tile that takes longer than Timeout gets 504.
 //
 // Handler routes on the request's full path, however it is mounted (it ignores the
 // route context of an enclosing chi router): mount it for the /tiles/ and /styles/
@@ -175,7 +177,8 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 }
 
 // fail answers a request that failed for err: 404 for an unknown run, 504 for a timeout,
-// nothing when the client has gone, 500 otherwise, telling OnError about server faults.
+// 503 with Retry-After when the source is unavailable, nothing when the client has gone,
+// 500 otherwise, telling OnError about server faults.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, ErrNoRun):
@@ -185,6 +188,11 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return // the client went away; no one reads an answer
 	case errors.Is(err, context.DeadlineExceeded):
 		writeError(w, http.StatusGatewayTimeout, "the tile took too long to make")
+	case errors.Is(err, ErrUnavailable):
+		// As the API answers an outage (package api): the client may try again, and a
+		// load balancer or map retries rather than giving up on a 500.
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusServiceUnavailable, "database unavailable: try again shortly")
 	default:
 		writeError(w, http.StatusInternalServerError, "internal error")
 	}
@@ -498,6 +506,10 @@ func matchETag(header, hash string) bool {
 
 // runCache remembers runs so that a warm tile needs no query: the newest run for
 // latestTTL, a run id for runInfoTTL (unknownRunTTL when it does not exist).
+//
+// When the source fails (the database is down), a run known before is kept and asked for
+// again only after another TTL: cached tiles go on being served through an outage, and
+// the source is not asked once per request while it is down.
 type runCache struct {
 	src       Source
 	latestTTL time.Duration
@@ -530,7 +542,13 @@ func (c *runCache) latest(ctx context.Context) (Run, error) {
 		return Run{}, &noRunError{"no run has succeeded yet"}
 	}
 	if err != nil {
-		return Run{}, err
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.newest.ID == 0 || ctx.Err() != nil {
+			return Run{}, err
+		}
+		c.newestAt = time.Now()
+		return c.newest, nil
 	}
 	c.mu.Lock()
 	c.newest, c.newestAt = r, time.Now()
@@ -556,6 +574,13 @@ func (c *runCache) get(ctx context.Context, id int64) (Run, error) {
 	if errors.Is(err, ErrNoRun) {
 		err = &noRunError{fmt.Sprintf("no succeeded run %d", id)}
 	} else if err != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if info, ok := c.ids[id]; ok && info.err == nil && ctx.Err() == nil {
+			info.at = time.Now()
+			c.ids[id] = info
+			return info.run, nil
+		}
 		return Run{}, err
 	}
 	c.mu.Lock()

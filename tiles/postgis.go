@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,7 +76,7 @@ func (p *PostGIS) Latest(ctx context.Context) (Run, error) {
 		return Run{}, fmt.Errorf("latest run: %w: none has succeeded yet", ErrNoRun)
 	}
 	if err != nil {
-		return Run{}, fmt.Errorf("latest run: %w", err)
+		return Run{}, fmt.Errorf("latest run: %w", unavailable(err))
 	}
 	return p.Run(ctx, id)
 }
@@ -98,7 +100,7 @@ func (p *PostGIS) Run(ctx context.Context, id int64) (Run, error) {
 		return Run{}, fmt.Errorf("run %d: %w", id, ErrNoRun)
 	}
 	if err != nil {
-		return Run{}, fmt.Errorf("run %d: %w", id, err)
+		return Run{}, fmt.Errorf("run %d: %w", id, unavailable(err))
 	}
 	if finished != nil {
 		r.Finished = finished.UTC()
@@ -153,6 +155,8 @@ func (p *PostGIS) Tile(ctx context.Context, run int64, t maptile.Tile, layers []
 			err = fmt.Errorf("%w: %w", ctx.Err(), err)
 		} else if errors.As(err, &pgErr) && pgErr.Code == "57014" { // query_canceled
 			err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		} else {
+			err = unavailable(err)
 		}
 		return nil, fmt.Errorf("tile %d/%d/%d of run %d: %w", t.Z, t.X, t.Y, run, err)
 	}
@@ -284,3 +288,29 @@ func (p *PostGIS) layerSQL(l *Layer, level Level) string {
 
 // quoteLiteral quotes a registry name (letters, digits, underscores) as an SQL string.
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// unavailable wraps err in ErrUnavailable when it says the database cannot be used now:
+// no connection (refused, reset, closed), or a server shutting down, starting up or out of
+// connections. Other errors (bad SQL, a missing table) are returned as they are: they are
+// faults, not outages.
+func unavailable(err error) error {
+	var pgErr *pgconn.PgError
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	switch {
+	case err == nil, errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	case errors.As(err, &connErr):
+	case errors.As(err, &pgErr):
+		// connection exception, admin or crash shutdown, cannot connect now, too many
+		// connections
+		if c := pgErr.Code; c[:2] != "08" && c != "57P01" && c != "57P02" && c != "57P03" && c != "53300" {
+			return err
+		}
+	case errors.As(err, &netErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, pgconn.ErrConnClosed), pgconn.SafeToRetry(err):
+	default:
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/internal/pgtest"
 )
 
 // smallRun returns the first n transects of f's run with their units, its first two
@@ -267,5 +269,91 @@ func TestPostGISTimeout(t *testing.T) {
 	}
 	if b, err := src.Tile(ctx, d.run, tile, names); err != nil || len(b) == 0 {
 		t.Fatalf("after the timeouts: %d bytes, %v", len(b), err)
+	}
+}
+
+// TestPostGISOutage stops the database under a warm handler: tiles already cached keep
+// being served from the last run known (they were 500s while resolving run=latest asked the
+// database), an uncached tile is 503 with Retry-After, and once the database is back every
+// tile is served again.
+func TestPostGISOutage(t *testing.T) {
+	f := demoRun(t)
+	own := pgtest.New() // this test stops its server: not the one the others share
+	t.Cleanup(func() {
+		if err := own.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	url := own.Database(t)
+	ctx := context.Background()
+	s, err := postgis.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ImportReference(ctx, f.ref); err != nil {
+		t.Fatal(err)
+	}
+	run, err := s.WriteRun(ctx, smallRun(f, 300, 0), f.prov)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := NewPostGIS(s.Pool(), s.Schema(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var faults []error
+	// A negative LatestTTL asks the database for the newest run on every request: the
+	// outage is met by every request below, not only after a TTL.
+	h := NewHandler(src, Options{CacheBytes: DefaultCacheBytes, LatestTTL: -1,
+		OnError: func(_ *http.Request, err error) { faults = append(faults, err) }})
+	warm := maptile.At(f.res.Zone.Inverse(f.res.Transects[150].End), 13)
+	cold := maptile.At(f.res.Zone.Inverse(f.res.Transects[10].End), 14)
+	paths := map[string]string{
+		"latest": tilePath("transects", warm),
+		"named":  tilePath("transects", warm) + fmt.Sprintf("?run=%d", run),
+	}
+	tags := map[string]string{}
+	for name, p := range paths {
+		rec := get(t, h, p)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s tile before the outage: %d %s", name, rec.Code, rec.Body)
+		}
+		tags[name] = rec.Header().Get("ETag")
+	}
+
+	own.Stop(t)
+	for name, p := range paths {
+		rec := get(t, h, p)
+		if rec.Code != http.StatusOK || rec.Header().Get("ETag") != tags[name] {
+			t.Errorf("cached %s tile with the database down: %d %s, ETag %q, want 200 and %q",
+				name, rec.Code, rec.Body, rec.Header().Get("ETag"), tags[name])
+		}
+	}
+	for _, p := range []string{tilePath("transects", cold), tilePath("transects", cold) + fmt.Sprintf("?run=%d", run)} {
+		rec := get(t, h, p)
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("%s with the database down: %d, Retry-After %q; want 503 with Retry-After",
+				p, rec.Code, rec.Header().Get("Retry-After"))
+		}
+	}
+	if len(faults) == 0 || !errors.Is(faults[len(faults)-1], ErrUnavailable) {
+		t.Errorf("OnError got %v, want the outage (ErrUnavailable)", faults)
+	}
+
+	own.Start(t)
+	// Connections the stopped server broke leave the pool as they fail: at most one
+	// request per pooled connection may still meet one.
+	var rec *httptest.ResponseRecorder
+	for range s.MaxConns() + 1 {
+		if rec = get(t, h, tilePath("transects", cold)); rec.Code == http.StatusOK {
+			break
+		}
+	}
+	if rec.Code != http.StatusOK {
+		t.Errorf("uncached tile after the database came back: %d %s", rec.Code, rec.Body)
 	}
 }

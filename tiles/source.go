@@ -15,6 +15,10 @@ var (
 	// ErrNoRun reports that a run does not exist or has not succeeded, or, for Latest,
 	// that no run has succeeded yet.
 	ErrNoRun = errors.New("no such run")
+	// ErrUnavailable reports that the Source cannot be reached now (the database is down
+	// or restarting): the Handler answers 503 with Retry-After, and goes on serving the
+	// tiles it has cached.
+	ErrUnavailable = errors.New("tile source unavailable")
 )
 
 // Run is a succeeded analysis run whose tiles a Source can cut.
@@ -33,7 +37,8 @@ type Source interface {
 	// Layers returns the layer registry the Source serves, in encoding order. The caller
 	// must not modify it.
 	Layers() []Layer
-	// Latest returns the newest succeeded run, or an error wrapping ErrNoRun.
+	// Latest returns the newest succeeded run, or an error wrapping ErrNoRun. Errors of
+	// a source that cannot be reached wrap ErrUnavailable, here and in Run and Tile.
 	Latest(ctx context.Context) (Run, error)
 	// Run returns succeeded run id, or an error wrapping ErrNoRun.
 	Run(ctx context.Context, id int64) (Run, error)

@@ -37,14 +37,14 @@ func databaseURL(flagValue string) string {
 // openStore connects to the database named by flagValue or TASI_DATABASE_URL. Errors
 // never show the password: the library redacts its own, and what is added here is
 // redacted too.
-func openStore(ctx context.Context, cmd, flagValue string) (*postgis.Store, error) {
+func openStore(ctx context.Context, cmd, flagValue string, opts ...postgis.Option) (*postgis.Store, error) {
 	url := databaseURL(flagValue)
 	if url == "" {
 		return nil, fmt.Errorf("%s: give --db URL or set %s", cmd, envDatabaseURL)
 	}
 	octx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
-	s, err := postgis.Open(octx, url)
+	s, err := postgis.Open(octx, url, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", cmd, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"strings"
+
+	"github.com/tasi-gis/tasi/data/postgis"
 )
 
 // runMigrate creates tasi's schema in a PostGIS database or brings it up to date. It is
@@ -14,7 +16,7 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	db := fs.String("db", "", dbFlagUsage)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: tasi migrate [--db URL]\n\nCreate or upgrade tasi's tables in a PostGIS database.\n\nFlags:")
+		fmt.Fprintln(e.stderr, "Usage: tasi migrate [--db URL]\n\nCreate or upgrade tasi's tables in a PostGIS database, and\nthe postgis extension in it when the role is a superuser.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if _, err := parseInterspersed(fs, args); err != nil {
@@ -23,7 +25,8 @@ func runMigrate(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("migrate: unexpected argument %q", fs.Arg(0))
 	}
-	s, err := openStore(ctx, "migrate", *db)
+	// Setting a database up includes its postgis extension, when the role may create it.
+	s, err := openStore(ctx, "migrate", *db, postgis.WithCreatePostGIS())
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,9 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 }
 
 // printRuns writes runs as a table. STARTED is when the analysis started (UTC), DURATION
-// runs from then until the run was stored.
+// runs from then until the run was stored or failed. A run whose writer was killed has
+// none: the schema records no sign of life after the start, and the time it was marked
+// failed is when the next analyze noticed, perhaps days later.
 func printRuns(w io.Writer, runs []postgis.Run) error {
 	var table bytes.Buffer
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
@@ -82,7 +84,7 @@ func printRuns(w io.Writer, runs []postgis.Run) error {
 			started = r.WriteStarted
 		}
 		duration := "–"
-		if !r.WriteFinished.IsZero() {
+		if !r.WriteFinished.IsZero() && !r.WriterLost {
 			duration = r.WriteFinished.Sub(started).Round(100 * time.Millisecond).String()
 		}
 		note, _, _ := strings.Cut(r.Error, "\n")

@@ -15,12 +15,14 @@ import (
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/input"
+	"github.com/tasi-gis/tasi/internal/outage"
 )
 
 // serveConfig is what `tasi serve` is told.
 type serveConfig struct {
 	db, gpkg, addr  string
 	cacheMB         int
+	dbMaxConns      int               // connections of the database pool; 0: the URL's pool_max_conns, else max(4, CPUs)
 	readTimeout     time.Duration     // whole request, headers and body
 	writeTimeout    time.Duration     // from the end of the request headers to the end of the response
 	requestTimeout  time.Duration     // handler time, which cancels the database query under it
@@ -38,6 +40,7 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 	fs.SetOutput(e.stderr)
 	var c serveConfig
 	fs.StringVar(&c.db, "db", "", dbFlagUsage)
+	fs.IntVar(&c.dbMaxConns, "db-max-conns", 0, "with --db: most connections to the database for tiles and the API (0: the URL's pool_max_conns, else max(4, CPUs)); /readyz has one more of its own")
 	fs.StringVar(&c.gpkg, "gpkg", "", "serve the run in this results GeoPackage (tasi analyze --out) instead of a database")
 	fs.StringVar(&c.addr, "addr", defaultAddr, "address to listen on; :8080 listens on every interface")
 	fs.IntVar(&c.cacheMB, "cache-mb", 64, "size of the in-memory tile cache, MB (0: no cache)")
@@ -77,6 +80,9 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 	}
 	if c.follow < 0 {
 		return c, fmt.Errorf("serve: --follow %v: must not be negative (0 turns it off)", c.follow)
+	}
+	if c.dbMaxConns < 0 {
+		return c, fmt.Errorf("serve: --db-max-conns %d: must not be negative (0 takes the default)", c.dbMaxConns)
 	}
 	if c.cacheMB < 0 {
 		return c, fmt.Errorf("serve: --cache-mb %d: must not be negative", c.cacheMB)
@@ -122,17 +128,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		tiles = newServedTiles(e.log, g, c.cacheMB)
 		assess.read = g.storedRun
 	} else {
-		s, err := openStore(ctx, "serve", c.db)
+		s, err := openStore(ctx, "serve", c.db, postgis.WithMaxConns(c.dbMaxConns))
 		if err != nil {
 			return err
 		}
 		defer s.Close()
+		e.log.Info("database pool", "max_conns", s.MaxConns(), "readiness_conns", 1)
 		if err := checkSchemaCurrent(ctx, s); err != nil {
 			return fmt.Errorf("serve: database %s: %w", postgis.Redact(c.db), err)
 		}
-		store, what = s, postgis.Redact(c.db)
+		out := outage.New(e.log, "database")
+		store, what = watchedStore{s, out}, postgis.Redact(c.db)
 		assess.read = postgisRunReader(s)
-		if tiles, err = postgisTiles(e.log, s, c.cacheMB); err != nil {
+		if tiles, err = postgisTiles(e.log, s, c.cacheMB, out); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}

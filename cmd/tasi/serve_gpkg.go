@@ -74,11 +74,12 @@ func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 		return nil, err
 	}
 	res := r.Result
-	run := gpkgRunRecord(res, r.Provenance)
-	store, err := results.NewMemory(run, res)
+	store, err := results.NewMemory(gpkgRunRecord(res, r.Provenance), res)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", g.path, err)
 	}
+	// The record as the store completed it, with the run's counts: ListRuns lists it.
+	run := store.Run()
 	src, err := tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: run.ID, Finished: run.Finished}, Result: res, Reference: g.ref, Hazard: r.Hazard}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", g.path, err)

@@ -417,8 +417,10 @@ func TestServeGeoPackageFollowsFile(t *testing.T) {
 	analyze("100")
 	l := waitFor(first.ID)
 	second := l.Runs[0]
-	if len(l.Runs) != 2 || l.Runs[1].ID != first.ID || second.Transects*2 != first.Transects {
-		t.Fatalf("after a rerun at twice the spacing: runs %+v, want the new one (half of %d transects) then the first",
+	// Transects stand at both ends of the baseline: n = L/spacing + 1. (Until the runs
+	// listed their counts, both were 0 and this held whatever was served.)
+	if len(l.Runs) != 2 || l.Runs[1].ID != first.ID || first.Transects == 0 || second.Transects != (first.Transects-1)/2+1 {
+		t.Fatalf("after a rerun at twice the spacing: runs %+v, want the new one ((%d-1)/2+1 transects) then the first",
 			l.Runs, first.Transects)
 	}
 	var units servedUnits
@@ -476,7 +478,10 @@ func TestServeDatabase(t *testing.T) {
 	analyze()
 	t.Setenv(envDatabaseURL, dbURL)
 	communities := writeCommunities(t, dir)
-	s := startServe(t, "--communities", communities)
+	s := startServe(t, "--communities", communities, "--db-max-conns", "3")
+	if !strings.Contains(s.out.String(), `msg="database pool" max_conns=3 readiness_conns=1`) {
+		t.Errorf("the log does not report the pool size given:\n%s", s.out)
+	}
 	var units servedUnits
 	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 1 {
 		t.Fatalf("units: %d run %d", st, units.Run)
@@ -518,6 +523,7 @@ func TestServeFlags(t *testing.T) {
 		{nil, envDatabaseURL},
 		{[]string{"--gpkg", "x.gpkg", "--addr", "8080"}, "host:port"},
 		{[]string{"--gpkg", "x.gpkg", "--cache-mb", "-1"}, "cache-mb"},
+		{[]string{"--db", "postgres://localhost/tasi", "--db-max-conns", "-1"}, "db-max-conns"},
 		{[]string{"--gpkg", "x.gpkg", "--follow", "-1s"}, "follow"},
 		{[]string{"--gpkg", "x.gpkg", "--request-timeout", "0s"}, "request-timeout"},
 		{[]string{"--gpkg", "x.gpkg", "extra"}, "unexpected argument"},

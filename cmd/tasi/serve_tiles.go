@@ -1,27 +1,33 @@
 package main
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/data/postgis"
+	"github.com/tasi-gis/tasi/internal/outage"
 	"github.com/tasi-gis/tasi/tiles"
 )
 
-// postgisTiles returns the tile server cutting tiles in the database of s.
-func postgisTiles(log *slog.Logger, s *postgis.Store, cacheMB int) (servedTiles, error) {
+// postgisTiles returns the tile server cutting tiles in the database of s, telling out
+// how the database answers.
+func postgisTiles(log *slog.Logger, s *postgis.Store, cacheMB int, out *outage.Log) (servedTiles, error) {
 	src, err := tiles.NewPostGIS(s.Pool(), s.Schema(), nil)
 	if err != nil {
 		return servedTiles{}, err
 	}
-	return newServedTiles(log, src, cacheMB), nil
+	return newServedTiles(log, watchedSource{src, out}, cacheMB), nil
 }
 
 func newServedTiles(log *slog.Logger, src tiles.Source, cacheMB int) servedTiles {
 	h := tiles.NewHandler(src, tiles.Options{
 		CacheBytes: int64(cacheMB) << 20,
 		OnError: func(r *http.Request, err error) {
+			if errors.Is(err, tiles.ErrUnavailable) {
+				return // the source's outage log reports it, once (watchedSource)
+			}
 			log.Error("tile request failed", "path", r.URL.Path, "err", err)
 		},
 	})

@@ -26,6 +26,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strings"
 	"time"
@@ -56,9 +57,10 @@ var (
 // Store is a connection pool to a tasi database. It is safe for concurrent use.
 type Store struct {
 	pool       *pgxpool.Pool
-	schema     string // tasi's schema
-	extSchema  string // schema holding postgis
-	where      string // redacted URL, for messages
+	health     *pgxpool.Pool // Ping's own pool: readiness must not queue behind tiles in pool
+	schema     string        // tasi's schema
+	extSchema  string        // schema holding postgis
+	where      string        // redacted URL, for messages
 	migrations []migration
 }
 
@@ -66,13 +68,30 @@ type Store struct {
 type Option func(*options)
 
 type options struct {
-	schema string
+	schema        string
+	maxConns      int32
+	createPostGIS bool
 }
 
 // WithSchema makes the Store keep its tables in schema name instead of DefaultSchema, for
 // example to give each test its own.
 func WithSchema(name string) Option {
 	return func(o *options) { o.schema = name }
+}
+
+// WithMaxConns bounds the connections the Store's pool (Pool) opens to n. Without it, or
+// with n ≤ 0, the URL's pool_max_conns decides, else pgx's default of max(4, CPUs). Ping
+// does not count against it: it has one connection of its own.
+func WithMaxConns(n int) Option {
+	return func(o *options) { o.maxConns = int32(min(max(n, 0), math.MaxInt32)) }
+}
+
+// WithCreatePostGIS makes Open create the postgis extension in a database that lacks it
+// (CREATE EXTENSION IF NOT EXISTS postgis), for setting a database up (tasi migrate).
+// PostGIS is not a trusted extension: only a superuser may create it. For any other role
+// Open's error says what a superuser must run, and where.
+func WithCreatePostGIS() Option {
+	return func(o *options) { o.createPostGIS = true }
 }
 
 // cancelGrace is how long a cancelled query has to end on the server before its
@@ -119,7 +138,7 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open database %s: %w", where, connectError(err, secret))
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	ext, err := checkPostGIS(ctx, conn)
+	ext, err := checkPostGIS(ctx, conn, o.createPostGIS)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, redactError(err, secret))
 	}
@@ -130,40 +149,83 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		path += ", " + pgx.Identifier{ext}.Sanitize()
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = path
+	if o.maxConns > 0 {
+		cfg.MaxConns = o.maxConns
+	}
+	// Readiness gets a pool of its own, of one connection, opened when first asked for:
+	// in the shared pool a readiness probe waits behind every tile being cut, and under
+	// load a healthy server was reported unready (a load balancer pulls every replica at
+	// peak). A second pool rather than a reserved connection of the first keeps pgxpool's
+	// reconnection and health checks for it.
+	hcfg := cfg.Copy()
+	hcfg.MaxConns, hcfg.MinConns = 1, 0
+	hcfg.ConnConfig.RuntimeParams["application_name"] = cfg.ConnConfig.RuntimeParams["application_name"] + " readiness"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", where, redactError(err, secret))
 	}
-	return &Store{pool: pool, schema: o.schema, extSchema: ext, where: where, migrations: ms}, nil
+	health, err := pgxpool.NewWithConfig(ctx, hcfg)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database %s: %w", where, redactError(err, secret))
+	}
+	return &Store{pool: pool, health: health, schema: o.schema, extSchema: ext, where: where, migrations: ms}, nil
 }
 
-// Close closes every connection of the pool, waiting for those in use to be released.
-func (s *Store) Close() { s.pool.Close() }
+// Close closes every connection of the pools, waiting for those in use to be released.
+func (s *Store) Close() {
+	s.pool.Close()
+	s.health.Close()
+}
+
+// MaxConns returns the most connections Pool opens (Ping's own connection aside).
+func (s *Store) MaxConns() int { return int(s.pool.Config().MaxConns) }
 
 // Schema returns the schema holding tasi's tables.
 func (s *Store) Schema() string { return s.schema }
 
-// checkPostGIS returns the schema holding the postgis extension, or an error wrapping
-// ErrNoPostGIS that says how to get it.
-func checkPostGIS(ctx context.Context, conn *pgx.Conn) (string, error) {
+// checkPostGIS returns the schema holding the postgis extension, creating it first when
+// create is set and the server has it, or an error wrapping ErrNoPostGIS that says how to
+// get it.
+func checkPostGIS(ctx context.Context, conn *pgx.Conn, create bool) (string, error) {
+	const find = `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+		WHERE e.extname = 'postgis'`
 	var schema string
-	err := conn.QueryRow(ctx, `SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-		WHERE e.extname = 'postgis'`).Scan(&schema)
+	err := conn.QueryRow(ctx, find).Scan(&schema)
 	if err == nil {
 		return schema, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
 		return "", fmt.Errorf("check postgis extension: %w", err)
 	}
-	var db string
+	var db, role string
 	var major int
 	var available bool
-	if err := conn.QueryRow(ctx, `SELECT current_database(), current_setting('server_version_num')::int / 10000,
-		EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&db, &major, &available); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT current_database(), current_user, current_setting('server_version_num')::int / 10000,
+		EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&db, &role, &major, &available); err != nil {
 		return "", fmt.Errorf("check postgis extension: %w", err)
 	}
+	howTo := fmt.Sprintf("connect to database %q as a superuser (such as postgres) and run CREATE EXTENSION postgis; "+
+		"for example: psql -U postgres -d %q -c 'CREATE EXTENSION postgis;'", db, db)
+	if available && create {
+		// Tried whatever the role: besides superusers, managed services (RDS, Cloud SQL)
+		// let their admin roles create allow-listed extensions.
+		_, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS postgis")
+		var pgErr *pgconn.PgError
+		switch {
+		case errors.As(err, &pgErr) && pgErr.Code == "42501": // insufficient_privilege
+			return "", fmt.Errorf("%w: database %q does not have it, and role %q may not create it (PostGIS needs a superuser): %s",
+				ErrNoPostGIS, db, role, howTo)
+		case err != nil:
+			return "", fmt.Errorf("%w: create it in database %q: %w", ErrNoPostGIS, db, err)
+		}
+		if err := conn.QueryRow(ctx, find).Scan(&schema); err != nil {
+			return "", fmt.Errorf("check postgis extension after creating it: %w", err)
+		}
+		return schema, nil
+	}
 	if available {
-		return "", fmt.Errorf("%w: database %q does not have it: connect as a superuser and run CREATE EXTENSION postgis;", ErrNoPostGIS, db)
+		return "", fmt.Errorf("%w: database %q does not have it: run tasi migrate as a superuser, or %s", ErrNoPostGIS, db, howTo)
 	}
 	return "", fmt.Errorf("%w: the server has no PostGIS: install it (Debian/Ubuntu: apt-get install postgresql-%d-postgis-3), "+
 		"then run CREATE EXTENSION postgis; in database %q as a superuser", ErrNoPostGIS, major, db)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/internal/pgtest"
 )
@@ -286,5 +288,64 @@ func TestCancelledQueryKeepsConnection(t *testing.T) {
 	var again int
 	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&again); err != nil || again != pid {
 		t.Fatalf("after the cancel: backend %d, %v; want the same backend %d", again, err, pid)
+	}
+}
+
+// TestPingWhilePoolBusy checks that readiness does not queue behind the pool: with every
+// connection of Pool provably taken (held by the test, as slow tile queries would hold
+// them), Ping still answers, and WithMaxConns sizes the pool.
+func TestPingWhilePoolBusy(t *testing.T) {
+	t.Parallel()
+	dbURL := pg.Database(t)
+	for _, tc := range []struct {
+		name string
+		opts []postgis.Option
+		want int
+	}{
+		{"default", nil, max(4, runtime.NumCPU())},
+		{"one connection", []postgis.Option{postgis.WithMaxConns(1)}, 1},
+		{"three connections", []postgis.Option{postgis.WithMaxConns(3)}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openMigrated(t, dbURL, tc.opts...)
+			if got := s.MaxConns(); got != tc.want {
+				t.Fatalf("MaxConns %d, want %d", got, tc.want)
+			}
+			var held []*pgxpool.Conn
+			defer func() {
+				for _, c := range held {
+					c.Release()
+				}
+			}()
+			for range tc.want {
+				c, err := s.Pool().Acquire(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				held = append(held, c)
+			}
+			if st := s.Pool().Stat(); st.AcquiredConns() != int32(tc.want) || st.MaxConns() != int32(tc.want) {
+				t.Fatalf("pool: %d of %d connections taken, want all %d", st.AcquiredConns(), st.MaxConns(), tc.want)
+			}
+			// The pool is full: another query would wait. (The context is already over, so
+			// this cannot take a connection even if one were free; it shows nothing is.)
+			expired, cancel := context.WithCancel(ctx)
+			cancel()
+			if c, err := s.Pool().Acquire(expired); err == nil {
+				c.Release()
+				t.Fatal("acquired a connection from a full pool")
+			}
+			// Before readiness had a connection of its own, this waited until its context
+			// ended: ten seconds, then ErrTimeout.
+			pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			if err := s.Ping(pctx); err != nil {
+				t.Fatalf("ping with the pool full: %v", err)
+			}
+			if st := s.Pool().Stat(); st.AcquiredConns() != int32(tc.want) {
+				t.Errorf("after the ping %d connections taken, want %d", st.AcquiredConns(), tc.want)
+			}
+		})
 	}
 }

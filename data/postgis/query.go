@@ -326,12 +326,13 @@ func (s *Store) TransectSeries(ctx context.Context, ref results.RunRef, label st
 	return d, nil
 }
 
-// Ping checks that the database answers, for a readiness probe. Its error wraps
+// Ping checks that the database answers, for a readiness probe. It uses a connection of
+// its own, so it answers while every connection of Pool is busy. Its error wraps
 // results.ErrUnavailable or results.ErrTimeout when that is the cause.
 func (s *Store) Ping(ctx context.Context) error {
-	err := s.pool.Ping(ctx)
+	err := s.health.Ping(ctx)
 	if err != nil && errors.Is(classify(ctx, err), results.ErrUnavailable) {
-		err = s.pool.Ping(ctx) // once more, past a pooled connection the server closed
+		err = s.health.Ping(ctx) // once more, past a pooled connection the server closed
 	}
 	if err != nil {
 		return fmt.Errorf("ping database %s: %w", s.where, classify(ctx, err))

@@ -31,6 +31,10 @@ type Run struct {
 	// writing process was killed. None of its rows are stored. FailAbandoned marks such
 	// runs as failed.
 	Abandoned bool
+	// WriterLost is true for a run FailAbandoned marked failed: its WriteFinished is when
+	// another process noticed the writer was gone, which may be days after it was killed.
+	// Nothing in the schema records the writer's last sign of life.
+	WriterLost bool
 
 	Version                           string    // tasi version that wrote it
 	AnalysisStarted, AnalysisFinished time.Time // from the provenance; zero when not given
@@ -51,13 +55,14 @@ type Run struct {
 // runColumns are the columns scanRun reads, with r the runs table.
 const runColumns = `r.id, r.status, coalesce(r.error, ''),
 	r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid),
+	r.status = 'failed' AND starts_with(r.error, 'abandoned: '),
 	r.tasi_version, r.analysis_started, r.analysis_finished, r.write_started, r.write_finished, r.epsg,
 	r.parameters, r.inputs, r.n_shorelines, r.n_transects, r.n_intersections, r.n_missed_transects, r.n_units`
 
 func scanRun(row pgx.Row) (Run, error) {
 	var r Run
 	var started, finished, writeFinished *time.Time
-	err := row.Scan(&r.ID, &r.Status, &r.Error, &r.Abandoned,
+	err := row.Scan(&r.ID, &r.Status, &r.Error, &r.Abandoned, &r.WriterLost,
 		&r.Version, &started, &finished, &r.WriteStarted, &writeFinished, &r.EPSG,
 		&r.Parameters, &r.Inputs, &r.Shorelines, &r.Transects, &r.Intersections, &r.Missed, &r.Units)
 	r.AnalysisStarted, r.AnalysisFinished, r.WriteFinished = utc(started), utc(finished), utc(writeFinished)
@@ -128,20 +133,23 @@ func (s *Store) DeleteRun(ctx context.Context, id int64) error {
 	return nil
 }
 
+// abandonedError is the error FailAbandoned records. Run.WriterLost knows its runs by its
+// start, "abandoned: ", which every tasi has written.
+const abandonedError = "abandoned: the writer's database session ended before the run was stored"
+
 // FailAbandoned marks as failed every run left 'running' by a writer that is gone (killed
 // before it could record the failure), and returns their ids. A run whose writer is alive
 // is left alone: the writer holds a lock on it. None of an abandoned run's rows are stored:
 // the server rolled its load back when the writer's connection closed.
 func (s *Store) FailAbandoned(ctx context.Context) ([]int64, error) {
 	rows, err := s.pool.Query(ctx, `
-		UPDATE runs SET status = 'failed', write_finished = clock_timestamp(),
-			error = 'abandoned: the writer''s database session ended before the run was stored'
+		UPDATE runs SET status = 'failed', write_finished = clock_timestamp(), error = $1
 		WHERE id IN (
 			SELECT r.id FROM runs r
 			WHERE r.status = 'running'
 				AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid)
 			FOR UPDATE SKIP LOCKED)
-		RETURNING id`)
+		RETURNING id`, abandonedError)
 	if err != nil {
 		return nil, fmt.Errorf("fail abandoned runs: %w", err)
 	}

@@ -346,7 +346,7 @@ func TestWriterKilled(t *testing.T) {
 		t.Fatalf("FailAbandoned = %v, %v; want [%d]", ids, err, killed.ID)
 	}
 	run, err := s.GetRun(ctx, killed.ID)
-	if err != nil || run.Status != postgis.Failed || !strings.Contains(run.Error, "abandoned") || run.Abandoned {
+	if err != nil || run.Status != postgis.Failed || !strings.Contains(run.Error, "abandoned") || run.Abandoned || !run.WriterLost {
 		t.Errorf("killed run after FailAbandoned: %+v, %v", run, err)
 	}
 	if run, err := s.GetRun(ctx, before); err != nil || run.Status != postgis.Succeeded {

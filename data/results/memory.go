@@ -96,6 +96,9 @@ func NewMemory(run Run, res *analysis.Result) (*Memory, error) {
 	return m, nil
 }
 
+// Run returns the run served, with its counts.
+func (m *Memory) Run() Run { return m.run }
+
 // ListRuns returns the one run.
 func (m *Memory) ListRuns(context.Context) ([]Run, error) { return []Run{m.run}, nil }
 

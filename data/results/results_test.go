@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -67,6 +68,9 @@ func TestMemory(t *testing.T) {
 	run, err := m.FindRun(ctx, results.Latest)
 	if err != nil || run.ID != 7 || run.EPSG != 32751 || run.Transects != 3 || run.Units != 2 || run.Intersections != 2 {
 		t.Errorf("run %+v %v", run, err)
+	}
+	if listed, _ := m.ListRuns(ctx); len(listed) != 1 || !reflect.DeepEqual(listed[0], run) || !reflect.DeepEqual(m.Run(), run) {
+		t.Errorf("ListRuns %+v and Run %+v, want the run FindRun gives, counts included: %+v", listed, m.Run(), run)
 	}
 	if _, err := m.FindRun(ctx, 8); !errors.Is(err, results.ErrNotFound) || err.Error() != "run 8 not found" {
 		t.Errorf("run 8: %v", err)

@@ -185,6 +185,39 @@ func (c *Cluster) Close() error {
 	return errors.Join(errs...)
 }
 
+// Stop stops the server as pg_ctl stop -m fast does: sessions end, connections break and
+// new ones are refused until Start; what was committed is kept. Every database of c goes with it, so a test that
+// stops its server makes a Cluster of its own (New, and Close when it ends) rather than
+// stopping the one its test binary shares. It skips tb when c is an external server
+// (EnvURL), which this process cannot stop, and fails tb when c has not started.
+func (c *Cluster) Stop(tb testing.TB) {
+	tb.Helper()
+	c.mustBeLocal(tb)
+	c.srv.halt(sigFast)
+}
+
+// Start starts a server Stop stopped again, on the same address with the same data, and
+// returns when it accepts connections; pools on it reconnect by themselves.
+func (c *Cluster) Start(tb testing.TB) {
+	tb.Helper()
+	c.mustBeLocal(tb)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := c.srv.restart(ctx); err != nil {
+		tb.Fatalf("pgtest: %v", err)
+	}
+}
+
+func (c *Cluster) mustBeLocal(tb testing.TB) {
+	tb.Helper()
+	if err := c.start(); err != nil {
+		Unavailable(tb, err)
+	}
+	if c.srv == nil {
+		tb.Skipf("pgtest: %s names a server this process did not start and cannot stop", EnvURL)
+	}
+}
+
 // QueryInt runs sql, a query returning one integer, as the superuser in the database of
 // dbURL, failing tb on error. Tests use it to count rows.
 func (c *Cluster) QueryInt(tb testing.TB, dbURL, sql string, args ...any) int {

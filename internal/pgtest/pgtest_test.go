@@ -66,3 +66,26 @@ func TestDatabasesAreSeparate(t *testing.T) {
 		names[name] = true
 	}
 }
+
+// TestStopStart checks that a stopped server refuses connections and that a started one
+// serves the same databases, with their data, at the same URL.
+func TestStopStart(t *testing.T) {
+	own := pgtest.New()
+	t.Cleanup(func() {
+		if err := own.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	url := own.Database(t)
+	own.Exec(t, url, "CREATE TABLE kept AS SELECT 42 AS n")
+	own.Stop(t)
+	ctx := context.Background()
+	if conn, err := pgx.Connect(ctx, url); err == nil {
+		conn.Close(ctx)
+		t.Fatal("connected to a stopped server")
+	}
+	own.Start(t)
+	if n := own.QueryInt(t, url, "SELECT n FROM kept"); n != 42 {
+		t.Errorf("after a restart: %d, want 42", n)
+	}
+}

@@ -13,6 +13,10 @@ import (
 // sigImmediate stops postgres without a checkpoint, as pg_ctl stop -m immediate does.
 var sigImmediate = syscall.SIGQUIT
 
+// sigFast stops postgres after a checkpoint, as pg_ctl stop -m fast does: sessions are
+// ended, and nothing committed is lost even with synchronous_commit off.
+var sigFast = syscall.SIGINT
+
 // runner is the user initdb and postgres run as: this process's, or postgres as root.
 type runner struct {
 	cred *syscall.Credential // nil: this process's user

@@ -11,6 +11,9 @@ import (
 // sigImmediate stops the server; outside Linux the process is killed.
 var sigImmediate = os.Kill
 
+// sigFast stops the server after a checkpoint where signals exist (os.Interrupt).
+var sigFast = os.Interrupt
+
 // runner is the user initdb and postgres run as: outside Linux, always this process's.
 type runner struct{}
 

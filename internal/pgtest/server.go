@@ -21,10 +21,14 @@ import (
 
 // server is a PostgreSQL cluster in a temporary directory, run by this process.
 type server struct {
-	dir  string // temporary directory: data/, the socket, logs
-	cmd  *exec.Cmd
-	done chan struct{} // closed when cmd has exited
-	url  *url.URL      // superuser URL of the postgres database over TCP
+	dir      string // temporary directory: data/, the socket, logs
+	cmd      *exec.Cmd
+	done     chan struct{} // closed when cmd has exited
+	url      *url.URL      // superuser URL of the postgres database over TCP
+	bin      string        // of postgres, to start it again
+	as       runner
+	port     int
+	password string
 }
 
 // startServer makes a cluster with initdb and starts postgres on a free port.
@@ -122,11 +126,11 @@ func launch(ctx context.Context, bin string, as runner, dir string, port int, pa
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start postgres: %w", err)
 	}
-	srv := &server{dir: dir, cmd: cmd, done: make(chan struct{})}
-	go func() {
+	srv := &server{dir: dir, cmd: cmd, done: make(chan struct{}), bin: bin, as: as, port: port, password: password}
+	go func(done chan struct{}) {
 		_ = cmd.Wait()
-		close(srv.done)
-	}()
+		close(done)
+	}(srv.done)
 	srv.url = &url.URL{
 		Scheme:   "postgres",
 		User:     url.UserPassword("postgres", password),
@@ -164,11 +168,11 @@ func launch(ctx context.Context, bin string, as runner, dir string, port int, pa
 	}
 }
 
-// stop shuts the server down at once (as pg_ctl stop -m immediate does) and removes its
-// directory.
-func (s *server) stop() error {
+// halt shuts the server down with sig (sigImmediate, as pg_ctl stop -m immediate, or
+// sigFast) and keeps its directory. It does nothing to a server that has exited.
+func (s *server) halt(sig os.Signal) {
 	if s.cmd.Process != nil {
-		_ = s.cmd.Process.Signal(sigImmediate)
+		_ = s.cmd.Process.Signal(sig)
 		select {
 		case <-s.done:
 		case <-time.After(10 * time.Second):
@@ -176,6 +180,21 @@ func (s *server) stop() error {
 			<-s.done
 		}
 	}
+}
+
+// restart starts a halted server again on the same port, with the same data.
+func (s *server) restart(ctx context.Context) error {
+	srv, err := launch(ctx, s.bin, s.as, s.dir, s.port, s.password)
+	if err != nil {
+		return fmt.Errorf("restart postgres on port %d: %w", s.port, err)
+	}
+	s.cmd, s.done = srv.cmd, srv.done
+	return nil
+}
+
+// stop shuts the server down at once and removes its directory.
+func (s *server) stop() error {
+	s.halt(sigImmediate)
 	if err := os.RemoveAll(s.dir); err != nil {
 		return fmt.Errorf("pgtest: remove cluster directory: %w", err)
 	}
