@@ -58,7 +58,8 @@ type NFIQuery struct {
 
 // RelocationQuery is what /api/v1/plan/relocation asks a Planner for.
 type RelocationQuery struct {
-	// Cell is the side of the grid cells that stand for sites (m), MinCell to MaxCell.
+	// Cell is the side of the grid cells that stand for sites (m), MinCell to MaxCell;
+	// plan.DefaultCell unless the query says.
 	Cell float64
 }
 
@@ -71,8 +72,6 @@ const (
 	// MinCell and MaxCell bound the relocation grid: 100 m cells take five seconds on
 	// the demo, finer ones grow as the square.
 	MinCell, MaxCell = 100.0, 2000.0
-	// DefaultCell is tasi plan relocation's default.
-	DefaultCell = 250.0
 	// DefaultPlans is how many plans are kept, over runs and queries: enough for a few
 	// users trying settings on a map.
 	DefaultPlans = 32
@@ -218,7 +217,7 @@ func relocationQuery(r *http.Request) (relocationRequest, error) {
 	if q.run, err = runRef("run", v.Get("run")); err != nil {
 		return q, err
 	}
-	q.q.Cell = DefaultCell
+	q.q.Cell = plan.DefaultCell
 	if s := v.Get("cell"); s != "" {
 		c, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "m"), 64)
 		if err != nil || !(c >= MinCell && c <= MaxCell) {
