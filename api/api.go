@@ -1,6 +1,6 @@
 // Package api is the HTTP face of `tasi serve`: the JSON API under /api/v1 (runs, admin
 // units with their change statistics, transects with their time series, each also as
-// GeoJSON with ?f=geojson), at-risk lists of communities as CSV, XLSX, GeoJSON or KML, its OpenAPI document, health and readiness probes and
+// GeoJSON with ?f=geojson), at-risk lists of communities as CSV, XLSX, GeoJSON or KML, NFI prepositioning and relocation plans, its OpenAPI document, health and readiness probes and
 // Prometheus metrics, with the tile server and the web map mounted beside them.
 //
 // The API reads through Store, which package postgis (SQL) and results.Memory (one run in
@@ -74,6 +74,9 @@ type Options struct {
 	// AtRiskTimeout bounds the computation of one (default DefaultAtRiskTimeout).
 	AtRiskRuns    int
 	AtRiskTimeout time.Duration
+	// Planner makes the plans of /api/v1/plan/nfi and /api/v1/plan/relocation from the
+	// assessments of AtRisk; nil (or no AtRisk) answers those routes with 404.
+	Planner Planner
 }
 
 // Defaults of Options.
@@ -99,6 +102,8 @@ type server struct {
 	ready   time.Duration
 	metrics *metrics
 	atRisks *atRiskCache // nil: no at-risk lists
+	planner Planner
+	plans   *planCache // nil: no plans
 	// instance tells this server process apart from others (a restart, another binary)
 	// in the ETags of at-risk exports, which are made before the list is.
 	instance string
@@ -133,6 +138,13 @@ func New(o Options) http.Handler {
 			log.Error("at-risk assessment failed", "run", run, "err", err)
 		})
 	}
+	if o.Planner != nil {
+		log := o.Logger
+		s.planner = o.Planner
+		s.plans = newPlanCache(DefaultPlans, DefaultPlanTimeout, func(run int64, what string, err error) {
+			log.Error("plan failed", "run", run, "plan", what, "err", err)
+		})
+	}
 
 	r := chi.NewRouter()
 	r.Use(s.metrics.middleware, s.recoverer, timeout(o.RequestTimeout), middleware.GetHead)
@@ -159,6 +171,8 @@ func New(o Options) http.Handler {
 		r.Get("/units/{pcode}", s.unit)
 		r.Get("/transects/{id}", s.transect)
 		r.Get("/at-risk", s.atRisk)
+		r.Get("/plan/nfi", s.planNFI)
+		r.Get("/plan/relocation", s.planRelocation)
 	})
 	if o.Tiles != nil {
 		h := detach(o.Tiles)

@@ -72,12 +72,21 @@ func newAtRiskCache(a Assessor, keep int, timeout time.Duration, onError func(in
 // errComputing is the answer to a request that stopped waiting for an assessment still
 // being computed.
 type errComputing struct {
-	run int64
-	err error // why the request stopped waiting
+	run  int64
+	what string // "the NFI plan"; "" for the at-risk assessment
+	err  error  // why the request stopped waiting
 }
 
 func (e *errComputing) Error() string {
-	return fmt.Sprintf("the at-risk assessment of run %d is still being computed: %v", e.run, e.err)
+	return fmt.Sprintf("%s of run %d is still being computed: %v", e.thing(), e.run, e.err)
+}
+
+// thing is what is being computed.
+func (e *errComputing) thing() string {
+	if e.what == "" {
+		return "the at-risk assessment"
+	}
+	return e.what
 }
 
 func (e *errComputing) Unwrap() error { return e.err }

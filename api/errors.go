@@ -58,7 +58,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &computing):
 		// The computation goes on: the answer will be there for a later request.
 		w.Header().Set("Retry-After", "5")
-		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("the at-risk assessment of run %d is still being computed: try again in a few seconds", computing.run))
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("%s of run %d is still being computed: try again in a few seconds", computing.thing(), computing.run))
 	case errors.Is(err, results.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("request timed out", "path", r.URL.Path, "err", err)
 		w.Header().Set("Retry-After", "5")

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/vector/network"
@@ -158,6 +160,24 @@ func DepotDistances(ctx context.Context, roads *Roads, cands []Candidate, demand
 		}
 	}
 	return out, nil
+}
+
+// ParseDistance reads a distance in metres as planners write it: 30000, 30000m, 30km,
+// 2.5 km. It is an error unless above 0 and finite.
+func ParseDistance(s string) (float64, error) {
+	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
+	scale := 1.0
+	switch {
+	case strings.HasSuffix(t, "km"):
+		t, scale = strings.TrimSuffix(t, "km"), 1000
+	case strings.HasSuffix(t, "m"):
+		t = strings.TrimSuffix(t, "m")
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || !(v > 0) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q: want a distance above 0 such as 30km or 30000m", s)
+	}
+	return v * scale, nil
 }
 
 func km(m float64) string {

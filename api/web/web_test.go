@@ -48,6 +48,7 @@ func TestHandlerServesFilesWithTypes(t *testing.T) {
 		{"/static/chart.js", "static/chart.js", "text/javascript; charset=utf-8", 1000},
 		{"/static/i18n.js", "static/i18n.js", "text/javascript; charset=utf-8", 1000},
 		{"/static/ramp.js", "static/ramp.js", "text/javascript; charset=utf-8", 500},
+		{"/static/plans.js", "static/plans.js", "text/javascript; charset=utf-8", 1000},
 		{"/static/app.css", "static/app.css", "text/css; charset=utf-8", 1000},
 		{"/static/i18n.json", "static/i18n.json", "application/json", 1000},
 		{"/static/land.geojson", "static/land.geojson", "application/geo+json", 10_000},
@@ -205,7 +206,7 @@ func TestIndexLinksVersionedAssets(t *testing.T) {
 	}
 	sort.Strings(paths)
 	want := []string{
-		"static/app.css", "static/app.js", "static/chart.js", "static/i18n.js", "static/ramp.js",
+		"static/app.css", "static/app.js", "static/chart.js", "static/i18n.js", "static/plans.js", "static/ramp.js",
 		"static/vendor/maplibre-gl.css", "static/vendor/maplibre-gl.mjs",
 	}
 	if !slices.Equal(paths, want) {
@@ -357,7 +358,7 @@ func TestPageKeysAreInDictionary(t *testing.T) {
 		}
 	}
 	callRE := regexp.MustCompile(`\bt\(\s*'([a-z0-9_]+)'`)
-	for _, name := range []string{"static/app.js", "static/chart.js", "static/i18n.js"} {
+	for _, name := range []string{"static/app.js", "static/chart.js", "static/i18n.js", "static/plans.js"} {
 		b, err := fs.ReadFile(files, name)
 		if err != nil {
 			t.Fatal(err)

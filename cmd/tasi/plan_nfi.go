@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"maps"
 	"math"
 	"os"
@@ -134,13 +135,23 @@ func nfiPlan(ctx context.Context, e *env, c nfiConfig) (*plan.NFIPlan, error) {
 	if err != nil {
 		return nil, err
 	}
+	return planDemand(ctx, e.log, c, opt, ref, demand, scope, bundledRoads)
+}
+
+// planDemand plans depots for demand as c says, with opt made by c.options and its
+// profile read: the candidates, the distances (over c's roads, the network bundled
+// returns in Timor-Leste, or straight lines), the plan and its provenance. tasi plan nfi
+// and tasi serve (runPlanner) both make their plans here, so that they write the same
+// bytes for the same settings.
+func planDemand(ctx context.Context, log *slog.Logger, c nfiConfig, opt plan.NFIOptions, ref *data.Reference,
+	demand []plan.Demand, scope nfiScope, bundled func(network.JoinOptions) (*plan.Roads, error)) (*plan.NFIPlan, error) {
 	step := time.Now()
 	if len(demand) == 0 {
-		return nil, fmt.Errorf("no community to serve: %s holds no household", scope.demand)
+		return nil, fmt.Errorf("%w: %s holds no household", errNoDemand, scope.demand)
 	}
 	opt.Demand = scope.demand
 	inTimor := scope.bundled
-	cands, err := nfiCandidates(ctx, e, c, ref, inTimor)
+	cands, err := nfiCandidates(ctx, log, c, ref, inTimor)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +167,7 @@ func nfiPlan(ctx context.Context, e *env, c nfiConfig) (*plan.NFIPlan, error) {
 	case c.roads != "":
 		lines, notes, err := input.ReadRoads(ctx, c.roads, c.run.assumeCRS)
 		for _, n := range notes {
-			e.log.Warn(n.String())
+			log.Warn(n.String())
 		}
 		if err != nil {
 			return nil, err
@@ -165,7 +176,7 @@ func nfiPlan(ctx context.Context, e *env, c nfiConfig) (*plan.NFIPlan, error) {
 			return nil, err
 		}
 	case inTimor:
-		if roads, err = bundledRoads(join); err != nil {
+		if roads, err = bundled(join); err != nil {
 			return nil, err
 		}
 	}
@@ -174,9 +185,9 @@ func nfiPlan(ctx context.Context, e *env, c nfiConfig) (*plan.NFIPlan, error) {
 		return nil, err
 	}
 	for _, u := range dist.Unreached {
-		e.log.Warn(u)
+		log.Warn(u)
 	}
-	e.log.Info("measured depot distances", "candidates", len(cands), "communities", len(demand), "distance", dist.Method, "took", since(step))
+	log.Info("measured depot distances", "candidates", len(cands), "communities", len(demand), "distance", dist.Method, "took", since(step))
 	step = time.Now()
 	pl, err := plan.PlanNFI(ctx, demand, cands, dist, opt)
 	if err != nil {
@@ -184,9 +195,17 @@ func nfiPlan(ctx context.Context, e *env, c nfiConfig) (*plan.NFIPlan, error) {
 	}
 	pl.RunID, pl.Provenance, pl.Caveats = scope.runID, scope.provenance, scope.caveats
 	pl.Provenance.Parameters = nfiParameters(c, pl, pl.Provenance.Parameters)
-	e.log.Info("planned depots", "objective", pl.Objective.String(), "depots", len(pl.Depots), "took", since(step))
+	log.Info("planned depots", "objective", pl.Objective.String(), "depots", len(pl.Depots), "took", since(step))
 	return pl, nil
 }
+
+// Errors of planDemand that tasi serve tells apart: they are the run's, not the server's.
+var (
+	// errNoDemand: the demand holds no household (no community at risk by the horizon).
+	errNoDemand = errors.New("no community to serve")
+	// errNoCandidates: no candidate depot (a run outside Timor-Leste, no --candidates).
+	errNoCandidates = errors.New("no candidate depot")
+)
 
 // nfiScope is where a plan's demand came from.
 type nfiScope struct {
@@ -209,15 +228,21 @@ func nfiDemand(ctx context.Context, e *env, c nfiConfig, ref *data.Reference) ([
 	if err != nil {
 		return nil, nfiScope{}, err
 	}
-	a := as.assessment
+	return assessmentDemand(as.assessment, c.demand, c.run.horizon)
+}
+
+// assessmentDemand is the demand of assessment a: every community of the run's coastal
+// units (demand "coastal"), or the households at risk by horizon (years or a calendar
+// year; "" for the middle horizon).
+func assessmentDemand(a *plan.Assessment, demand, horizon string) ([]plan.Demand, nfiScope, error) {
 	scope := nfiScope{runID: a.RunID, provenance: a.Provenance, caveats: a.Caveats, bundled: slices.Contains(a.Caveats, input.CaveatOCHA)}
-	if strings.EqualFold(c.demand, "coastal") {
+	if strings.EqualFold(demand, "coastal") {
 		scope.demand = fmt.Sprintf("every community of the run's %d coastal units", len(a.RunUnits))
 		return a.CoastalDemand(), scope, nil
 	}
-	h, err := plan.ParseHorizon(c.run.horizon, a.RefDate, a.Horizons)
+	h, err := plan.ParseHorizon(horizon, a.RefDate, a.Horizons)
 	if err != nil {
-		return nil, scope, fmt.Errorf("--horizon %q: %w", c.run.horizon, err)
+		return nil, scope, fmt.Errorf("--horizon %q: %w", horizon, err)
 	}
 	scope.demand = fmt.Sprintf("households at risk by %d (landward edge of the %.0f %% band, %.0f m setback)", a.Horizons[h].Year(), 100*a.Confidence, a.Setback)
 	return a.AtRiskDemand(h), scope, nil
@@ -263,7 +288,7 @@ func demandFile(ctx context.Context, e *env, c nfiConfig, ref *data.Reference) (
 // nfiCandidates are the bundled candidates (in Timor-Leste, unless left out), those of
 // --candidates and the existing depots of --stock; in evaluate mode, only the latter. Ids
 // must be unique across them.
-func nfiCandidates(ctx context.Context, e *env, c nfiConfig, ref *data.Reference, inTimor bool) ([]plan.Candidate, error) {
+func nfiCandidates(ctx context.Context, log *slog.Logger, c nfiConfig, ref *data.Reference, inTimor bool) ([]plan.Candidate, error) {
 	var out []plan.Candidate
 	if inTimor && !c.noBundled && !c.evaluate {
 		out = input.BundledCandidates(ref)
@@ -278,7 +303,7 @@ func nfiCandidates(ctx context.Context, e *env, c nfiConfig, ref *data.Reference
 		}
 		cs, notes, err := input.ReadCandidates(ctx, src.path, src.kind, ref.Units, input.CandidateFields{}, c.run.assumeCRS)
 		for _, n := range notes {
-			e.log.Warn(n.String())
+			log.Warn(n.String())
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", src.flag, err)
@@ -296,7 +321,7 @@ func nfiCandidates(ctx context.Context, e *env, c nfiConfig, ref *data.Reference
 		if c.evaluate {
 			return nil, errors.New("--evaluate needs the existing depots: --stock FILE")
 		}
-		return nil, errors.New("no candidate depot: give --candidates FILE (outside Timor-Leste there are no bundled ones)")
+		return nil, fmt.Errorf("%w: give --candidates FILE (outside Timor-Leste there are no bundled ones)", errNoCandidates)
 	}
 	return out, nil
 }
@@ -322,7 +347,7 @@ func (c nfiConfig) options() (plan.NFIOptions, error) {
 	}
 	opt.Depots = c.depots
 	if c.maxDistance != "" {
-		d, err := parseDistance(c.maxDistance)
+		d, err := plan.ParseDistance(c.maxDistance)
 		if err != nil {
 			return opt, fmt.Errorf("--max-distance: %w", err)
 		}
@@ -338,23 +363,6 @@ func (c nfiConfig) options() (plan.NFIOptions, error) {
 		return opt, fmt.Errorf("--max-leg %g: want kilometres above 0", c.maxLeg)
 	}
 	return opt, nil
-}
-
-// parseDistance reads a distance in metres: 30000, 30000m, 30km, 2.5 km.
-func parseDistance(s string) (float64, error) {
-	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", ""))
-	scale := 1.0
-	switch {
-	case strings.HasSuffix(t, "km"):
-		t, scale = strings.TrimSuffix(t, "km"), 1000
-	case strings.HasSuffix(t, "m"):
-		t = strings.TrimSuffix(t, "m")
-	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || !(v > 0) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%q: want a distance above 0 such as 30km or 30000m", s)
-	}
-	return v * scale, nil
 }
 
 // readProfile reads the needs profile named by a bundled name or a file.

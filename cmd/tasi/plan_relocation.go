@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"time"
 
@@ -139,14 +140,19 @@ func relocationPlan(ctx context.Context, e *env, c relocationConfig) (*plan.Relo
 	if err != nil {
 		return nil, err
 	}
+	return relocate(ctx, e.log, as.assessment, c)
+}
+
+// relocate plans the relocation of the communities of assessment a at risk by its longest
+// horizon, with c's sites, DEM and options. tasi plan relocation and tasi serve
+// (runPlanner) both plan here, so that they write the same bytes for the same settings.
+func relocate(ctx context.Context, log *slog.Logger, a *plan.Assessment, c relocationConfig) (*plan.RelocationPlan, error) {
 	step := time.Now()
-	in := plan.RelocationInputs{
-		Zone: as.assessment.UTM, Zones: as.assessment.HazardZones, Units: as.assessment.Units,
-	}
+	in := plan.RelocationInputs{Zone: a.UTM, Zones: a.HazardZones, Units: a.Units}
 	if c.sites != "" {
 		sites, notes, err := input.ReadSites(ctx, c.sites, in.Units, c.siteFields, c.atRisk.assumeCRS)
 		for _, n := range notes {
-			e.log.Warn(n.String())
+			log.Warn(n.String())
 		}
 		if err != nil {
 			return nil, err
@@ -154,9 +160,9 @@ func relocationPlan(ctx context.Context, e *env, c relocationConfig) (*plan.Relo
 		in.Sites, in.SitesSource = sites, c.sites
 	}
 	if c.dem != "" {
-		bound := plan.RelocationBound(as.assessment, in.Units)
+		bound := plan.RelocationBound(a, in.Units)
 		if bound.IsZero() {
-			e.log.Info("no community at risk by the last horizon: the DEM is not read")
+			log.Info("no community at risk by the last horizon: the DEM is not read")
 		} else {
 			dem, err := input.ReadDEM(ctx, c.dem, bound)
 			if err != nil {
@@ -165,11 +171,11 @@ func relocationPlan(ctx context.Context, e *env, c relocationConfig) (*plan.Relo
 			in.DEM, in.DEMSource = dem, c.dem
 		}
 	}
-	p, err := plan.Relocate(ctx, as.assessment, in, c.opt)
+	p, err := plan.Relocate(ctx, a, in, c.opt)
 	if err != nil {
 		return nil, err
 	}
-	e.log.Info("planned relocation", "communities", len(p.Rows), "horizon", p.Horizon.Year(), "sites", p.Sites,
+	log.Info("planned relocation", "communities", len(p.Rows), "horizon", p.Horizon.Year(), "sites", p.Sites,
 		"elevation_applied", p.ElevationApplied, "took", since(step))
 	return p, nil
 }

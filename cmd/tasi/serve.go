@@ -146,7 +146,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	h := api.New(api.Options{
 		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, Web: web.Handler(),
-		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess,
+		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess, Planner: newRunPlanner(ref, e.log),
 	})
 	return serveHTTP(ctx, e, c, h, what)
 }

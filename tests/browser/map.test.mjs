@@ -468,3 +468,163 @@ async function checkAtRisk(page, run, first) {
   assert.equal(scoped.searchParams.get('municipality'), muni);
   await page.selectOption('#municipality-select', '');
 }
+
+// The plans: an NFI plan computed from the form on the demo must put the API's depots on
+// the map (rendered features), list them with their households and kits, pop up on a
+// depot and link the same query as CSV and XLSX; the relocation switch must draw the
+// API's sites and say the elevation criterion was not applied; the labels follow the
+// language. Screenshots: artifacts/plans.png, plans-relocation.png, plans-tet.png (and
+// copies under PLANS_SCREENSHOTS, when set).
+test('web map: NFI depots and relocation sites match the plan API', { skip, timeout: 300_000 }, async (t) => {
+  assert.ok(BASE, 'TASI_URL must be set under CI=true');
+  await mkdir(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  t.after(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const offsite = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== new URL(BASE).origin) offsite.push(r.url());
+  });
+  const shot = async (name) => {
+    await page.screenshot({ path: path.join(ARTIFACTS, name) });
+    if (process.env.PLANS_SCREENSHOTS) await page.screenshot({ path: `${process.env.PLANS_SCREENSHOTS}-${name}` });
+  };
+  const idle = () => page.evaluate(() => new Promise((resolve) => {
+    const map = window.tasiMap;
+    if (map.loaded() && !map.isMoving()) resolve(); else map.once('idle', resolve);
+  }));
+
+  await page.goto(BASE, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => window.tasiReady !== undefined);
+  const ready = await page.evaluate(() => window.tasiReady, null, { timeout: READY_TIMEOUT_MS });
+  const atRisk = await page.evaluate(() => window.tasiAtRiskReady);
+  assert.ok(!atRisk.error, `at-risk list: ${atRisk.error}`);
+  const run = ready.run;
+
+  // Three depots for the households at risk by the selected horizon.
+  await page.fill('#nfi-depots', '3');
+  await page.selectOption('#nfi-objective', 'median');
+  assert.equal(await page.locator('#nfi-max-distance').isVisible(), false, 'no distance for the median');
+  await page.click('#nfi-compute');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('nfi-status').dataset.state),
+    null, { timeout: 150_000 });
+  const status = page.locator('#nfi-status');
+  assert.equal(await status.getAttribute('data-state'), 'done', `NFI plan: ${await status.textContent()}`);
+  const plan = await api(`api/v1/plan/nfi?run=${run}&horizon=${atRisk.year}&depots=3&objective=median&format=geojson`);
+  const depots = plan.features.filter((f) => f.properties.kind === 'depot');
+  const lines = plan.features.filter((f) => f.properties.kind === 'assignment' && f.geometry?.type === 'LineString');
+  assert.ok(depots.length >= 1 && depots.length <= 3, `${depots.length} depots`);
+  assert.equal(await status.getAttribute('data-depots'), String(depots.length));
+  assert.match(await status.textContent(), new RegExp(`^${depots.length} depots serve ${whole(plan.tasi.summary.households)} households at risk by ${atRisk.year}; mean distance [0-9.]+ km\\. Distances over the national and municipal roads\\.$`));
+  // The map fits the plan: every depot of the API is rendered, with its lines.
+  await idle();
+  const rendered = await page.evaluate(() => {
+    const map = window.tasiMap;
+    const ids = new Set(map.queryRenderedFeatures({ layers: ['tasi-nfi-depots'] }).map((f) => f.properties.depot_id));
+    return { depots: [...ids].sort(), lines: map.queryRenderedFeatures({ layers: ['tasi-nfi-lines'] }).length };
+  });
+  assert.deepEqual(rendered.depots, depots.map((f) => f.properties.depot_id).sort(), 'the depots on the map are the plan\'s');
+  if (lines.length > 0) assert.ok(rendered.lines > 0, 'lines from the depots to their communities are rendered');
+  // The list names them with their households and kits.
+  const rows = await page.locator('#nfi-list li').evaluateAll((lis) => lis.map((li) => ({
+    id: li.dataset.depot, name: li.querySelector('button').textContent,
+    households: li.querySelector('.households').textContent, kits: li.querySelector('.kits').textContent,
+  })));
+  assert.equal(rows.length, depots.length);
+  depots.forEach((f, i) => {
+    assert.equal(rows[i].id, f.properties.depot_id);
+    assert.equal(rows[i].name, f.properties.depot_name);
+    assert.equal(rows[i].households, `${whole(f.properties.households_served)} households`);
+    assert.equal(rows[i].kits, `${whole(f.properties.kits)} kits`);
+  });
+  // The popup of the depot farthest from the others (circles of depots a few km apart
+  // overlap at this scale).
+  const apart = (f) => Math.min(Infinity, ...depots.filter((g) => g !== f).map((g) => Math.hypot(
+    g.geometry.coordinates[0] - f.geometry.coordinates[0], g.geometry.coordinates[1] - f.geometry.coordinates[1])));
+  const biggest = depots.reduce((a, b) => (apart(b) > apart(a) ? b : a));
+  const at = await page.evaluate((c) => {
+    const p = window.tasiMap.project(c);
+    const r = window.tasiMap.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, biggest.geometry.coordinates);
+  await page.mouse.move(at.x, at.y);
+  const popup = page.locator('.plan-popup');
+  await popup.waitFor({ timeout: 10_000 });
+  const text = await popup.textContent();
+  assert.ok(text.startsWith(biggest.properties.depot_name), `popup "${text}"`);
+  assert.ok(text.includes(`Kits to stock: ${whole(biggest.properties.kits)}`), `popup "${text}"`);
+  assert.ok(text.includes('Mean distance:'), `popup "${text}"`);
+  await shot('plans.png');
+  await page.mouse.move(5, 5);
+  // The download links ask the same plan.
+  for (const [id, format, name] of [['#nfi-download-csv', 'csv', 'depots.csv'], ['#nfi-download-xlsx', 'xlsx', 'nfi_plan.xlsx']]) {
+    const u = new URL(await page.locator(id).getAttribute('href'), BASE);
+    assert.equal(u.searchParams.get('depots'), '3');
+    assert.equal(u.searchParams.get('horizon'), String(atRisk.year));
+    assert.equal(u.searchParams.get('format'), format);
+    const res = await fetch(u);
+    assert.equal(res.status, 200, `GET ${u}`);
+    assert.equal(res.headers.get('content-disposition'), `attachment; filename="tasi-nfi-${run}-${name}"`);
+    const body = Buffer.from(await res.arrayBuffer());
+    if (format === 'csv') assert.equal(body.toString('utf8').trim().split('\n').length, depots.length + 2, 'header, HXL row and a row per depot');
+    else assert.equal(body.subarray(0, 2).toString(), 'PK');
+  }
+
+  // Relocation sites.
+  await page.check('#layer-relocation');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('reloc-status').dataset.state),
+    null, { timeout: 150_000 });
+  const rstatus = page.locator('#reloc-status');
+  assert.equal(await rstatus.getAttribute('data-state'), 'done', `relocation: ${await rstatus.textContent()}`);
+  const reloc = await api(`api/v1/plan/relocation?run=${run}&format=geojson`);
+  const sites = reloc.features.filter((f) => typeof f.properties.site_lon === 'number');
+  assert.ok(sites.length > 0, 'the demo has relocation sites');
+  assert.equal(await rstatus.getAttribute('data-count'), String(sites.length));
+  assert.match(await rstatus.textContent(), /Elevation not applied: the server has no elevation model\.$/);
+  const first = sites.find((f) => f.properties.rank === 1);
+  await page.evaluate(async (f) => {
+    const map = window.tasiMap;
+    const done = new Promise((resolve) => map.once('idle', resolve));
+    map.jumpTo({ center: [(f.properties.lon + f.properties.site_lon) / 2, (f.properties.lat + f.properties.site_lat) / 2], zoom: 13.5 });
+    await done;
+  }, first);
+  const relocRendered = await page.evaluate(() => ({
+    sites: window.tasiMap.queryRenderedFeatures({ layers: ['tasi-reloc-sites'] }).length,
+    fill: window.tasiMap.queryRenderedFeatures({ layers: ['tasi-reloc-fill'] }).length,
+    links: window.tasiMap.queryRenderedFeatures({ layers: ['tasi-reloc-links'] }).length,
+  }));
+  assert.ok(relocRendered.sites > 0 && relocRendered.fill > 0 && relocRendered.links > 0, `relocation rendered: ${JSON.stringify(relocRendered)}`);
+  const sp = await page.evaluate((c) => {
+    const p = window.tasiMap.project(c);
+    const r = window.tasiMap.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, [first.properties.site_lon, first.properties.site_lat]);
+  await page.mouse.move(sp.x, sp.y);
+  await popup.waitFor({ timeout: 10_000 });
+  const stext = await popup.textContent();
+  assert.ok(stext.includes('People to move:') && stext.includes('Site holds (people):') && stext.includes('Elevation not applied'), `site popup "${stext}"`);
+  await shot('plans-relocation.png');
+  await page.mouse.move(5, 5);
+
+  // The labels follow the language.
+  await page.selectOption('#lang-select', 'tet');
+  assert.equal(await page.locator('#plans-title').textContent(), 'Planu');
+  assert.equal(await page.locator('#nfi-compute').textContent(), 'Kalkula planu');
+  assert.match(await status.textContent(), new RegExp(`^Armazén ${depots.length} serbí uma-kain`));
+  assert.match(await rstatus.textContent(), /Altitude la aplika/);
+  await shot('plans-tet.png');
+  await page.selectOption('#lang-select', 'pt');
+  assert.equal(await page.locator('#plans-title').textContent(), 'Planos');
+  assert.equal(await page.locator('#layer-relocation + span').textContent(), 'Locais de realojamento');
+  await page.selectOption('#lang-select', 'en');
+
+  assert.deepEqual(offsite, [], 'the page requests nothing from other hosts');
+  assert.deepEqual(problems, [], 'no errors in the page');
+});

@@ -7,12 +7,13 @@
 // the tiles of the latest run have rendered), window.tasiAtRiskReady (resolved once the
 // first at-risk list is on the map, with {year, count} or {error}), and data-* attributes
 // on the panel (data-pcode, data-mean-lrr, data-transect-id, data-at-risk) and on
-// #download (data-horizon, data-municipality).
+// #download (data-horizon, data-municipality). Plans are plans.js's.
 
 import * as maplibregl from 'maplibre-gl';
 import { I18n } from 'tasi/i18n';
 import { RATE_STOPS, YEAR_STOPS, NO_DATA, rateExpression, yearExpression, cssGradient, rateColor } from 'tasi/ramp';
 import { timeSeries, strip } from 'tasi/chart';
+import { Plans } from 'tasi/plans';
 
 const SOURCE = 'tasi';
 // The at-risk communities of the selected horizon: /api/v1/at-risk?format=geojson.
@@ -145,6 +146,7 @@ class App {
     this.atRisk = null; // {year, horizons, features} of the list on the map
     this.atRiskSeq = 0;
     this.hazardBase = {}; // each hazard layer's filter without the horizon
+    this.plans = new Plans(this); // NFI depots and relocation sites
   }
 
   t(key, vars) { return this.i18n.t(key, vars); }
@@ -361,6 +363,7 @@ class App {
       };
       map.on('idle', check);
       this.applyLayerSwitches();
+      this.plans.install(map);
     });
 
     map.on('click', (e) => this.onMapClick(e));
@@ -437,6 +440,7 @@ class App {
       if (e.target.value) this.selectTransect(e.target.value);
     });
     $('panel-close').addEventListener('click', () => this.clearSelection());
+    this.plans.bind();
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.unit) this.clearSelection();
     });
@@ -812,6 +816,7 @@ class App {
     if (this.unit) this.renderUnit();
     this.renderAtRiskStatus();
     this.updateDownload();
+    this.plans.relabel();
   }
 
   // loadAtRisk puts the at-risk list of horizon year (the server's default when
