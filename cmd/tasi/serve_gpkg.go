@@ -1,8 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -74,7 +75,7 @@ func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 		return nil, err
 	}
 	res := r.Result
-	store, err := results.NewMemory(gpkgRunRecord(res, r.Provenance), res)
+	store, err := results.NewMemory(gpkgRunRecord(r), res)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", g.path, err)
 	}
@@ -84,7 +85,7 @@ func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", g.path, err)
 	}
-	g.log.Info("loaded run", "file", g.path, "run", run.ID, "transects", len(res.Transects), "units", len(res.Units), "took", since(start))
+	g.log.Info("loaded run", "file", g.path, "run", run.ID, "sha256", hex.EncodeToString(r.SHA256[:]), "transects", len(res.Transects), "units", len(res.Units), "took", since(start))
 	stored := storedRun{res: withoutShorelineGeometry(res), prov: r.Provenance, forecast: withoutZones(r.Hazard)}
 	return &gpkgRun{run: run, store: store, tiles: src, stored: stored}, nil
 }
@@ -111,18 +112,28 @@ func (g *gpkgStore) storedRun(_ context.Context, id int64) (storedRun, error) {
 	return r.stored, nil
 }
 
-// gpkgRunRecord is the record of the run in a GeoPackage. Its id is the time the analysis
-// finished in Unix seconds, so that tile URLs, which name the run and are cached for a
-// year, change when the file does.
-func gpkgRunRecord(res *analysis.Result, prov analysis.Provenance) results.Run {
-	id := prov.Finished.Unix()
-	if prov.Finished.IsZero() || id <= 0 {
+// gpkgRunRecord is the record of the run in a GeoPackage. Its id is the file's SHA-256
+// digest cut to 53 bits (gpkgRunID), so that tile URLs, which name the run and are cached
+// as immutable for a year, name the file's content: a rewritten file, or two analyses
+// finishing in the same second, get different ids, and the same file copied back gets its
+// old id again. `tasi serve`, `tasi at-risk` and `tasi plan` all name a file's run so.
+func gpkgRunRecord(r *gpkg.Run) results.Run {
+	prov := r.Provenance
+	return results.Run{
+		ID: gpkgRunID(r.SHA256), Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
+		EPSG: r.Result.Zone.EPSG(), Parameters: prov.Parameters,
+	}
+}
+
+// gpkgRunID is the run id of a file with SHA-256 digest sum: its first 53 bits, which a
+// JSON number holds exactly (JavaScript's Number.MAX_SAFE_INTEGER is 2^53 − 1), and never
+// 0, which means latest. Two files share an id with probability 2^-53; a server holds two.
+func gpkgRunID(sum [32]byte) int64 {
+	id := int64(binary.BigEndian.Uint64(sum[:8]) >> 11)
+	if id == 0 {
 		id = 1
 	}
-	return results.Run{
-		ID: id, Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
-		EPSG: res.Zone.EPSG(), Parameters: prov.Parameters,
-	}
+	return id
 }
 
 // check reads the file again if it changed since it was last read or tried (another
@@ -182,6 +193,9 @@ func (g *gpkgStore) pick(ref results.RunRef) *gpkgRun {
 
 // The API (api.Store).
 
+// ListRuns lists the runs held, latest first: the run in the file now, then the one it
+// replaced, whatever their finish times say (after a rollback to an older file the older
+// run is the latest), so that the first run listed is the one run=latest names.
 func (g *gpkgStore) ListRuns(context.Context) ([]results.Run, error) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
@@ -189,7 +203,6 @@ func (g *gpkgStore) ListRuns(context.Context) ([]results.Run, error) {
 	for i, r := range g.runs {
 		out[i] = r.run
 	}
-	slices.SortFunc(out, func(a, b results.Run) int { return cmp.Compare(b.ID, a.ID) })
 	return out, nil
 }
 

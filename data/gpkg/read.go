@@ -2,10 +2,13 @@ package gpkg
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,7 +31,16 @@ type Run struct {
 	// Zone.Unit indexing Result.Units; nil for a run written without a forecast (no
 	// transect had two dates, or the file predates forecasts).
 	Hazard *plan.Hazard
+	// SHA256 is the digest of the file's bytes as they were read: what tells two files
+	// apart whatever their runs' times say (two analyses may finish in the same second,
+	// and a file may be rewritten by hand). A server names the run after it.
+	SHA256 [sha256.Size]byte
 }
+
+// ErrChanged reports a file that was replaced or modified while ReadRun read it: what was
+// read may mix two versions, so nothing of it is returned. Reading again later gets the
+// new version whole.
+var ErrChanged = errors.New("the file changed while it was read")
 
 // Read reads the run that Write stored at path, so that a server can serve a GeoPackage
 // the way it serves a run from PostGIS: ReadRun without the hazard zones.
@@ -62,7 +74,9 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 // forecast columns of the runs layer (written before tasi stored forecasts) read as runs
 // without a forecast.
 //
-// Layers are read in parallel; WithoutIntersections skips the largest one.
+// Layers are read in parallel; WithoutIntersections skips the largest one. The file is
+// hashed (Run.SHA256) while they are read; a file replaced or modified meanwhile is an
+// error wrapping ErrChanged.
 func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error) {
 	var o readOptions
 	for _, opt := range opts {
@@ -71,6 +85,48 @@ func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error)
 	fail := func(layer string, err error) (*Run, error) {
 		return nil, fmt.Errorf("read run %s: layer %s: %w", path, layer, err)
 	}
+	// The digest is of the file as opened here; GDAL opens the path again for each layer,
+	// so the path is checked afterwards to still name this file, unmodified.
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read run: %w", err)
+	}
+	defer f.Close()
+	before, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read run: %w", err)
+	}
+	var digest [sha256.Size]byte
+	var hashErr error
+	var hashed sync.WaitGroup
+	hashed.Go(func() {
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			hashErr = fmt.Errorf("read run: hash %s: %w", path, err)
+			return
+		}
+		h.Sum(digest[:0])
+	})
+	r, err := readRunLayers(ctx, path, o, fail)
+	hashed.Wait()
+	if err == nil {
+		err = hashErr
+	}
+	if err == nil {
+		after, serr := os.Stat(path)
+		if serr != nil || !os.SameFile(before, after) || before.Size() != after.Size() || !before.ModTime().Equal(after.ModTime()) {
+			err = fmt.Errorf("read run %s: %w", path, ErrChanged)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.SHA256 = digest
+	return r, nil
+}
+
+// readRunLayers reads the layers of ReadRun.
+func readRunLayers(ctx context.Context, path string, o readOptions, fail func(string, error) (*Run, error)) (*Run, error) {
 	names, err := ogr.LayerNames(path)
 	if err != nil {
 		return nil, fmt.Errorf("read run: %w", err)

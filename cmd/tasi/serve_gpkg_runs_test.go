@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb/maptile"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data/gpkg"
+	"github.com/tasi-gis/tasi/data/results"
+	"github.com/tasi-gis/tasi/input/demo"
+	"github.com/tasi-gis/tasi/plan"
+)
+
+// runFile is a results GeoPackage of the straight test coast moving at rate m/yr, with
+// the provenance of an analysis that finished at finished.
+type runFile struct {
+	rate     float64
+	finished time.Time
+}
+
+// write writes f to a new file in dir and returns its path.
+func (f runFile) write(t *testing.T, dir string) string {
+	t.Helper()
+	res, h, err := demo.StraightCoastHazard(f.rate, plan.Options{Horizons: []int{10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("run-%g-%d.gpkg", f.rate, f.finished.Unix()))
+	prov := analysis.Provenance{Version: "test", Started: f.finished.Add(-time.Minute), Finished: f.finished}
+	if err := gpkg.Write(context.Background(), path, res, prov, gpkg.WithHazard(h)); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// replaceFile puts a copy of src at dst by renaming a temporary copy over it, as analyze
+// --out and a rollback by hand do.
+func replaceFile(t *testing.T, src, dst string) {
+	t.Helper()
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := dst + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, dst); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// transectTile returns the composite tile of run id over the middle of the straight coast.
+func transectTile(t *testing.T, g *gpkgStore, id int64) []byte {
+	t.Helper()
+	run, err := g.Run(context.Background(), id)
+	if err != nil {
+		t.Fatalf("tiles of run %d: %v", id, err)
+	}
+	b, err := g.Tile(context.Background(), id, maptile.At(run.Bounds.Center(), 12), []string{"transects"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) == 0 {
+		t.Fatalf("run %d: no transects in the tile over the middle of the coast", id)
+	}
+	return b
+}
+
+// TestGpkgRunIDNamesContent checks that a GeoPackage's run id names the file's content:
+// a file rewritten with other rates but the same finish time (or two analyses finishing
+// in the same second) is a new run with other tiles, never new content under an id whose
+// tiles were sent as immutable; the same file copied back is the run it was; and tasi
+// at-risk names the file's run as tasi serve does. Run ids were the finish time in
+// seconds, so the rewritten file kept the id.
+func TestGpkgRunIDNamesContent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	finished := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	first := runFile{rate: -1, finished: finished}.write(t, dir)
+	rewritten := runFile{rate: -3, finished: finished}.write(t, dir) // LRR rewritten, same second
+	path := filepath.Join(dir, "results.gpkg")
+	replaceFile(t, first, path)
+
+	ctx := context.Background()
+	g, err := openGpkgStore(ctx, slog.New(slog.DiscardHandler), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latestID := func() int64 {
+		t.Helper()
+		r, err := g.FindRun(ctx, results.Latest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.ID
+	}
+	a := latestID()
+	tileA := transectTile(t, g, a)
+	if _, id, err := loadRun(ctx, atRiskConfig{gpkg: path}); err != nil || id != strconv.FormatInt(a, 10) {
+		t.Errorf("tasi at-risk --gpkg names the run %q (%v); tasi serve serves it as %d", id, err, a)
+	}
+	if a >= 1<<53 {
+		t.Errorf("run id %d is beyond 2^53: a JSON number cannot hold it exactly", a)
+	}
+
+	replaceFile(t, rewritten, path)
+	if !g.check(ctx) {
+		t.Fatal("the rewritten file was not read as a new run")
+	}
+	b := latestID()
+	if b == a {
+		t.Fatalf("the file rewritten with other rates is served under the id %d of the file it replaced", a)
+	}
+	tileB := transectTile(t, g, b)
+	if string(tileA) == string(tileB) {
+		t.Errorf("runs %d and %d (LRR -1 and -3 m/yr) have the same transect tile", a, b)
+	}
+	if got := transectTile(t, g, a); string(got) != string(tileA) {
+		t.Errorf("run %d's tile changed after the file was rewritten", a)
+	}
+	if _, id, err := loadRun(ctx, atRiskConfig{gpkg: path}); err != nil || id != strconv.FormatInt(b, 10) {
+		t.Errorf("tasi at-risk --gpkg names the rewritten run %q (%v); tasi serve serves it as %d", id, err, b)
+	}
+
+	// The first file copied back is its run again: same content, same id, same tiles.
+	replaceFile(t, first, path)
+	if !g.check(ctx) {
+		t.Fatal("the file copied back was not read")
+	}
+	if got := latestID(); got != a {
+		t.Errorf("the first file copied back is run %d, want %d as before", got, a)
+	}
+}
