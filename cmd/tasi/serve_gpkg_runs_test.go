@@ -2,8 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/paulmach/orb/maptile"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/data/gpkg"
 	"github.com/tasi-gis/tasi/data/results"
 	"github.com/tasi-gis/tasi/input/demo"
@@ -137,5 +142,95 @@ func TestGpkgRunIDNamesContent(t *testing.T) {
 	}
 	if got := latestID(); got != a {
 		t.Errorf("the first file copied back is run %d, want %d as before", got, a)
+	}
+}
+
+// TestGpkgLatestAfterRollback serves a newer run and then rolls the file back to an
+// older one: the older run is now the latest, first in /api/v1/runs and named by
+// run=latest in /api/v1/units, the tiles and the style alike. The runs were listed by
+// finish time (the newer first) while latest was the file's, and the tiles remembered
+// the replaced run as latest for two seconds.
+func TestGpkgLatestAfterRollback(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	older := runFile{rate: -1, finished: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}.write(t, dir)
+	newer := runFile{rate: -2, finished: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}.write(t, dir)
+	path := filepath.Join(dir, "results.gpkg")
+	replaceFile(t, older, path)
+
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	g, err := openGpkgStore(ctx, log, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := newServedTiles(log, g, 1, -1)
+	srv := httptest.NewServer(api.New(api.Options{Store: g, Tiles: tl.handler, Logger: log}))
+	t.Cleanup(srv.Close)
+	get := func(path string, v any) {
+		t.Helper()
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, res.StatusCode, b)
+		}
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+	}
+	// latest returns the run each answer calls latest.
+	latest := func() map[string]int64 {
+		t.Helper()
+		var runs struct {
+			Runs []struct {
+				ID int64 `json:"id"`
+			} `json:"runs"`
+		}
+		var units struct {
+			Run int64 `json:"run"`
+		}
+		var style struct {
+			Metadata struct {
+				Run int64 `json:"tasi:run"`
+			} `json:"metadata"`
+		}
+		get("/api/v1/runs", &runs)
+		get("/api/v1/units", &units)
+		get("/styles/tasi.json", &style)
+		if len(runs.Runs) == 0 {
+			t.Fatal("no runs listed")
+		}
+		tiles, err := g.Latest(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]int64{"first of /api/v1/runs": runs.Runs[0].ID, "/api/v1/units": units.Run,
+			"style": style.Metadata.Run, "tile source": tiles.ID}
+	}
+	olderID := latest()["/api/v1/units"]
+
+	for _, step := range []struct {
+		name, file string
+	}{{"the newer run", newer}, {"the rollback to the older run", older}} {
+		replaceFile(t, step.file, path)
+		if !g.check(ctx) {
+			t.Fatalf("%s: the file was not read", step.name)
+		}
+		want, err := g.FindRun(ctx, results.Latest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for where, id := range latest() {
+			if id != want.ID {
+				t.Errorf("after %s: %s names run %d, want %d (finished %s)", step.name, where, id, want.ID, want.Finished.Format(time.DateOnly))
+			}
+		}
+	}
+	if got := latest()["/api/v1/units"]; got != olderID {
+		t.Errorf("after the rollback latest is run %d, want the older run %d", got, olderID)
 	}
 }
