@@ -33,6 +33,8 @@ type gpkgStore struct {
 	path string
 	log  *slog.Logger
 	ref  *data.Reference // the bundled coastline and localities, for the tiles
+	// readRun reads the file: gpkg.ReadRun, or a stand-in of a test that holds a reload.
+	readRun func(ctx context.Context, path string, opts ...gpkg.ReadOption) (*gpkg.Run, error)
 
 	mu   sync.RWMutex
 	runs []*gpkgRun  // newest first, at most gpkgKeepRuns
@@ -54,7 +56,7 @@ func openGpkgStore(ctx context.Context, log *slog.Logger, path string) (*gpkgSto
 	if err != nil {
 		return nil, fmt.Errorf("load bundled data: %w", err)
 	}
-	g := &gpkgStore{path: path, log: log, ref: ref}
+	g := &gpkgStore{path: path, log: log, ref: ref, readRun: gpkg.ReadRun}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -70,21 +72,32 @@ func openGpkgStore(ctx context.Context, log *slog.Logger, path string) (*gpkgSto
 // read reads the file and indexes its run for the API and the tiles.
 func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 	start := time.Now()
-	r, err := gpkg.ReadRun(ctx, g.path)
+	r, err := g.readRun(ctx, g.path)
 	if err != nil {
 		return nil, err
 	}
 	res := r.Result
-	store, err := results.NewMemory(gpkgRunRecord(r), res)
+	// The API's index and the tiles' are built side by side: they share nothing but res,
+	// which neither changes, and each takes about half a second for the whole coast.
+	rec := gpkgRunRecord(r)
+	var (
+		src     *tiles.Memory
+		tileErr error
+		built   sync.WaitGroup
+	)
+	built.Go(func() {
+		src, tileErr = tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: rec.ID, Finished: rec.Finished}, Result: res, Reference: g.ref, Hazard: r.Hazard}, nil)
+	})
+	store, err := results.NewMemory(rec, res)
+	built.Wait()
+	if err == nil {
+		err = tileErr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", g.path, err)
 	}
 	// The record as the store completed it, with the run's counts: ListRuns lists it.
 	run := store.Run()
-	src, err := tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: run.ID, Finished: run.Finished}, Result: res, Reference: g.ref, Hazard: r.Hazard}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", g.path, err)
-	}
 	g.log.Info("loaded run", "file", g.path, "run", run.ID, "sha256", hex.EncodeToString(r.SHA256[:]), "transects", len(res.Transects), "units", len(res.Units), "took", since(start))
 	stored := storedRun{res: withoutShorelineGeometry(res), prov: r.Provenance, forecast: withoutZones(r.Hazard)}
 	return &gpkgRun{run: run, store: store, tiles: src, stored: stored}, nil

@@ -234,3 +234,86 @@ func TestGpkgLatestAfterRollback(t *testing.T) {
 		t.Errorf("after the rollback latest is run %d, want the older run %d", got, olderID)
 	}
 }
+
+// TestGpkgReloadDoesNotBlock holds the reading of a new file half-way (a stand-in for
+// gpkg.ReadRun that waits on a channel, never a sleep) and checks that the API and the
+// tiles go on answering from the run already served meanwhile, and that the new run is
+// the latest once it is read.
+func TestGpkgReloadDoesNotBlock(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	oldFile := runFile{rate: -1, finished: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}.write(t, dir)
+	newFile := runFile{rate: -2, finished: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)}.write(t, dir)
+	path := filepath.Join(dir, "results.gpkg")
+	replaceFile(t, oldFile, path)
+
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	g, err := openGpkgStore(ctx, log, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := g.FindRun(ctx, results.Latest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reading, release := make(chan struct{}), make(chan struct{})
+	g.readRun = func(ctx context.Context, path string, opts ...gpkg.ReadOption) (*gpkg.Run, error) {
+		close(reading)
+		<-release
+		return gpkg.ReadRun(ctx, path, opts...)
+	}
+	tl := newServedTiles(log, g, 1, -1)
+	srv := httptest.NewServer(api.New(api.Options{Store: g, Tiles: tl.handler, Logger: log}))
+	t.Cleanup(srv.Close)
+
+	replaceFile(t, newFile, path)
+	checked := make(chan bool)
+	go func() { checked <- g.check(ctx) }()
+	<-reading
+	tiles, err := g.Run(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tile := maptile.At(tiles.Bounds.Center(), 12)
+	tilePath := fmt.Sprintf("/tiles/transects/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y)
+	for _, p := range []string{"/api/v1/runs", "/api/v1/units", "/styles/tasi.json", "/readyz", tilePath} {
+		res, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s while a new file is read: %d %s", p, res.StatusCode, b)
+		}
+	}
+	var units struct {
+		Run int64 `json:"run"`
+	}
+	getJSONTo(t, srv.URL+"/api/v1/units", &units)
+	if units.Run != old.ID {
+		t.Errorf("units while a new file is read: run %d, want the run served, %d", units.Run, old.ID)
+	}
+	close(release)
+	if !<-checked {
+		t.Fatal("the new file was not read")
+	}
+	getJSONTo(t, srv.URL+"/api/v1/units", &units)
+	if units.Run == old.ID {
+		t.Errorf("units once the new file is read: still run %d", old.ID)
+	}
+}
+
+// getJSONTo decodes the JSON answer to a GET of url into v.
+func getJSONTo(t *testing.T, url string, v any) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("%s: %d: %v", url, res.StatusCode, err)
+	}
+}
