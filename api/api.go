@@ -27,9 +27,10 @@ import (
 
 // Store is what the API reads. *postgis.Store and *results.Memory implement it.
 type Store interface {
-	// ListRuns returns every run, newest first.
+	// ListRuns returns every run, latest first: its first succeeded run is Latest's.
 	ListRuns(ctx context.Context) ([]results.Run, error)
-	// FindRun returns a run whatever its status; Latest is the newest succeeded one.
+	// FindRun returns a run whatever its status; Latest is the succeeded run published
+	// last (see results.Latest).
 	FindRun(ctx context.Context, ref results.RunRef) (results.Run, error)
 	// UnitsPage returns a filtered, sorted page of a run's admin units.
 	UnitsPage(ctx context.Context, q results.UnitsQuery) (results.UnitsPage, error)

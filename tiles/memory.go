@@ -35,9 +35,8 @@ type memLayer struct {
 }
 
 // NewMemory indexes the features of every layer of d. layers is the registry; nil means
-// DefaultLayers. d.Run.ID must be positive; for a GeoPackage, tasi uses the time the run
-// finished in Unix seconds (Provenance.Finished.Unix()), so that tile URLs change when the
-// file does. d.Run.Bounds is computed when zero.
+// DefaultLayers. d.Run.ID must be positive; for a GeoPackage, tasi derives it from the
+// file's SHA-256 digest, so that tile URLs change when the file's content does. d.Run.Bounds is computed when zero.
 func NewMemory(d Dataset, layers []Layer) (*Memory, error) {
 	if layers == nil {
 		layers = DefaultLayers()

@@ -68,10 +68,11 @@ func (p *PostGIS) Layers() []Layer { return p.layers }
 // table returns name qualified with the schema, quoted.
 func (p *PostGIS) table(name string) string { return pgx.Identifier{p.schema, name}.Sanitize() }
 
-// Latest returns the newest succeeded run.
+// Latest returns the succeeded run published last (whose storing ended last), the run
+// package postgis calls latest.
 func (p *PostGIS) Latest(ctx context.Context) (Run, error) {
 	var id int64
-	err := p.pool.QueryRow(ctx, "SELECT id FROM "+p.table("runs")+" WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1").Scan(&id)
+	err := p.pool.QueryRow(ctx, "SELECT id FROM "+p.table("runs")+" WHERE status = 'succeeded' ORDER BY write_finished DESC, id DESC LIMIT 1").Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Run{}, fmt.Errorf("latest run: %w: none has succeeded yet", ErrNoRun)
 	}

@@ -37,8 +37,9 @@ type Source interface {
 	// Layers returns the layer registry the Source serves, in encoding order. The caller
 	// must not modify it.
 	Layers() []Layer
-	// Latest returns the newest succeeded run, or an error wrapping ErrNoRun. Errors of
-	// a source that cannot be reached wrap ErrUnavailable, here and in Run and Tile.
+	// Latest returns the succeeded run published last (results.Latest), or an error
+	// wrapping ErrNoRun. Errors of a source that cannot be reached wrap ErrUnavailable,
+	// here and in Run and Tile.
 	Latest(ctx context.Context) (Run, error)
 	// Run returns succeeded run id, or an error wrapping ErrNoRun.
 	Run(ctx context.Context, id int64) (Run, error)

@@ -191,7 +191,7 @@ func loadRun(ctx context.Context, c atRiskConfig) (storedRun, string, error) {
 		if err != nil {
 			return storedRun{}, "", err
 		}
-		id := strconv.FormatInt(gpkgRunRecord(r.Result, r.Provenance).ID, 10)
+		id := strconv.FormatInt(gpkgRunRecord(r).ID, 10)
 		return storedRun{res: r.Result, prov: r.Provenance, forecast: withoutZones(r.Hazard)}, id, nil
 	}
 	url := databaseURL(c.db)

@@ -125,7 +125,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			go g.follow(ctx, c.follow)
 		}
 		store, what = g, c.gpkg
-		tiles = newServedTiles(e.log, g, c.cacheMB)
+		tiles = newServedTiles(e.log, g, c.cacheMB, -1)
 		assess.read = g.storedRun
 	} else {
 		s, err := openStore(ctx, "serve", c.db, postgis.WithMaxConns(c.dbMaxConns))

@@ -1,8 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"context"
+	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"os"
@@ -32,6 +33,8 @@ type gpkgStore struct {
 	path string
 	log  *slog.Logger
 	ref  *data.Reference // the bundled coastline and localities, for the tiles
+	// readRun reads the file: gpkg.ReadRun, or a stand-in of a test that holds a reload.
+	readRun func(ctx context.Context, path string, opts ...gpkg.ReadOption) (*gpkg.Run, error)
 
 	mu   sync.RWMutex
 	runs []*gpkgRun  // newest first, at most gpkgKeepRuns
@@ -53,7 +56,7 @@ func openGpkgStore(ctx context.Context, log *slog.Logger, path string) (*gpkgSto
 	if err != nil {
 		return nil, fmt.Errorf("load bundled data: %w", err)
 	}
-	g := &gpkgStore{path: path, log: log, ref: ref}
+	g := &gpkgStore{path: path, log: log, ref: ref, readRun: gpkg.ReadRun}
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -69,22 +72,33 @@ func openGpkgStore(ctx context.Context, log *slog.Logger, path string) (*gpkgSto
 // read reads the file and indexes its run for the API and the tiles.
 func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 	start := time.Now()
-	r, err := gpkg.ReadRun(ctx, g.path)
+	r, err := g.readRun(ctx, g.path)
 	if err != nil {
 		return nil, err
 	}
 	res := r.Result
-	store, err := results.NewMemory(gpkgRunRecord(res, r.Provenance), res)
+	// The API's index and the tiles' are built side by side: they share nothing but res,
+	// which neither changes, and each takes about half a second for the whole coast.
+	rec := gpkgRunRecord(r)
+	var (
+		src     *tiles.Memory
+		tileErr error
+		built   sync.WaitGroup
+	)
+	built.Go(func() {
+		src, tileErr = tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: rec.ID, Finished: rec.Finished}, Result: res, Reference: g.ref, Hazard: r.Hazard}, nil)
+	})
+	store, err := results.NewMemory(rec, res)
+	built.Wait()
+	if err == nil {
+		err = tileErr
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", g.path, err)
 	}
 	// The record as the store completed it, with the run's counts: ListRuns lists it.
 	run := store.Run()
-	src, err := tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: run.ID, Finished: run.Finished}, Result: res, Reference: g.ref, Hazard: r.Hazard}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", g.path, err)
-	}
-	g.log.Info("loaded run", "file", g.path, "run", run.ID, "transects", len(res.Transects), "units", len(res.Units), "took", since(start))
+	g.log.Info("loaded run", "file", g.path, "run", run.ID, "sha256", hex.EncodeToString(r.SHA256[:]), "transects", len(res.Transects), "units", len(res.Units), "took", since(start))
 	stored := storedRun{res: withoutShorelineGeometry(res), prov: r.Provenance, forecast: withoutZones(r.Hazard)}
 	return &gpkgRun{run: run, store: store, tiles: src, stored: stored}, nil
 }
@@ -111,18 +125,28 @@ func (g *gpkgStore) storedRun(_ context.Context, id int64) (storedRun, error) {
 	return r.stored, nil
 }
 
-// gpkgRunRecord is the record of the run in a GeoPackage. Its id is the time the analysis
-// finished in Unix seconds, so that tile URLs, which name the run and are cached for a
-// year, change when the file does.
-func gpkgRunRecord(res *analysis.Result, prov analysis.Provenance) results.Run {
-	id := prov.Finished.Unix()
-	if prov.Finished.IsZero() || id <= 0 {
+// gpkgRunRecord is the record of the run in a GeoPackage. Its id is the file's SHA-256
+// digest cut to 53 bits (gpkgRunID), so that tile URLs, which name the run and are cached
+// as immutable for a year, name the file's content: a rewritten file, or two analyses
+// finishing in the same second, get different ids, and the same file copied back gets its
+// old id again. `tasi serve`, `tasi at-risk` and `tasi plan` all name a file's run so.
+func gpkgRunRecord(r *gpkg.Run) results.Run {
+	prov := r.Provenance
+	return results.Run{
+		ID: gpkgRunID(r.SHA256), Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
+		EPSG: r.Result.Zone.EPSG(), Parameters: prov.Parameters,
+	}
+}
+
+// gpkgRunID is the run id of a file with SHA-256 digest sum: its first 53 bits, which a
+// JSON number holds exactly (JavaScript's Number.MAX_SAFE_INTEGER is 2^53 − 1), and never
+// 0, which means latest. Two files share an id with probability 2^-53; a server holds two.
+func gpkgRunID(sum [32]byte) int64 {
+	id := int64(binary.BigEndian.Uint64(sum[:8]) >> 11)
+	if id == 0 {
 		id = 1
 	}
-	return results.Run{
-		ID: id, Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
-		EPSG: res.Zone.EPSG(), Parameters: prov.Parameters,
-	}
+	return id
 }
 
 // check reads the file again if it changed since it was last read or tried (another
@@ -182,6 +206,9 @@ func (g *gpkgStore) pick(ref results.RunRef) *gpkgRun {
 
 // The API (api.Store).
 
+// ListRuns lists the runs held, latest first: the run in the file now, then the one it
+// replaced, whatever their finish times say (after a rollback to an older file the older
+// run is the latest), so that the first run listed is the one run=latest names.
 func (g *gpkgStore) ListRuns(context.Context) ([]results.Run, error) {
 	g.mu.RLock()
 	defer g.mu.RUnlock()
@@ -189,7 +216,6 @@ func (g *gpkgStore) ListRuns(context.Context) ([]results.Run, error) {
 	for i, r := range g.runs {
 		out[i] = r.run
 	}
-	slices.SortFunc(out, func(a, b results.Run) int { return cmp.Compare(b.ID, a.ID) })
 	return out, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/data/postgis"
@@ -18,12 +19,17 @@ func postgisTiles(log *slog.Logger, s *postgis.Store, cacheMB int, out *outage.L
 	if err != nil {
 		return servedTiles{}, err
 	}
-	return newServedTiles(log, watchedSource{src, out}, cacheMB), nil
+	return newServedTiles(log, watchedSource{src, out}, cacheMB, 0), nil
 }
 
-func newServedTiles(log *slog.Logger, src tiles.Source, cacheMB int) servedTiles {
+// newServedTiles returns the tile server of src. latestTTL is how long it remembers the
+// latest run (tiles.Options.LatestTTL): 0 for the default, negative to ask src on every
+// request, as for a GeoPackage, whose latest run is in memory and must be the one the API
+// calls latest the moment a new file is loaded.
+func newServedTiles(log *slog.Logger, src tiles.Source, cacheMB int, latestTTL time.Duration) servedTiles {
 	h := tiles.NewHandler(src, tiles.Options{
 		CacheBytes: int64(cacheMB) << 20,
+		LatestTTL:  latestTTL,
 		OnError: func(r *http.Request, err error) {
 			if errors.Is(err, tiles.ErrUnavailable) {
 				return // the source's outage log reports it, once (watchedSource)

@@ -2,17 +2,19 @@ package gpkg
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/ogr"
 	"github.com/tasi-gis/tasi/plan"
@@ -28,7 +30,16 @@ type Run struct {
 	// Zone.Unit indexing Result.Units; nil for a run written without a forecast (no
 	// transect had two dates, or the file predates forecasts).
 	Hazard *plan.Hazard
+	// SHA256 is the digest of the file's bytes as they were read: what tells two files
+	// apart whatever their runs' times say (two analyses may finish in the same second,
+	// and a file may be rewritten by hand). A server names the run after it.
+	SHA256 [sha256.Size]byte
 }
+
+// ErrChanged reports a file that was replaced or modified while ReadRun read it: what was
+// read may mix two versions, so nothing of it is returned. Reading again later gets the
+// new version whole.
+var ErrChanged = errors.New("the file changed while it was read")
 
 // Read reads the run that Write stored at path, so that a server can serve a GeoPackage
 // the way it serves a run from PostGIS: ReadRun without the hazard zones.
@@ -62,7 +73,9 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 // forecast columns of the runs layer (written before tasi stored forecasts) read as runs
 // without a forecast.
 //
-// Layers are read in parallel; WithoutIntersections skips the largest one.
+// Layers are read in parallel; WithoutIntersections skips the largest one. The file is
+// hashed (Run.SHA256) while they are read; a file replaced or modified meanwhile is an
+// error wrapping ErrChanged.
 func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error) {
 	var o readOptions
 	for _, opt := range opts {
@@ -71,6 +84,48 @@ func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error)
 	fail := func(layer string, err error) (*Run, error) {
 		return nil, fmt.Errorf("read run %s: layer %s: %w", path, layer, err)
 	}
+	// The digest is of the file as opened here; GDAL opens the path again for each layer,
+	// so the path is checked afterwards to still name this file, unmodified.
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read run: %w", err)
+	}
+	defer f.Close()
+	before, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read run: %w", err)
+	}
+	var digest [sha256.Size]byte
+	var hashErr error
+	var hashed sync.WaitGroup
+	hashed.Go(func() {
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			hashErr = fmt.Errorf("read run: hash %s: %w", path, err)
+			return
+		}
+		h.Sum(digest[:0])
+	})
+	r, err := readRunLayers(ctx, path, o, fail)
+	hashed.Wait()
+	if err == nil {
+		err = hashErr
+	}
+	if err == nil {
+		after, serr := os.Stat(path)
+		if serr != nil || !os.SameFile(before, after) || before.Size() != after.Size() || !before.ModTime().Equal(after.ModTime()) {
+			err = fmt.Errorf("read run %s: %w", path, ErrChanged)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.SHA256 = digest
+	return r, nil
+}
+
+// readRunLayers reads the layers of ReadRun.
+func readRunLayers(ctx context.Context, path string, o readOptions, fail func(string, error) (*Run, error)) (*Run, error) {
 	names, err := ogr.LayerNames(path)
 	if err != nil {
 		return nil, fmt.Errorf("read run: %w", err)
@@ -85,15 +140,18 @@ func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error)
 		}
 	}
 	// Layers are read in parallel: GDAL spends most of the time reprojecting feature by
-	// feature, and the intersections alone take seconds.
+	// feature. The intersections, most of the file, are read by SQL without reprojection
+	// (readIntersections) alongside.
 	want := []string{"runs", "shorelines", "shoreline_points", "baseline", "admin_change", "transects", "hazard_zones"}
-	if !o.noIntersections {
-		want = append(want, "intersections")
-	}
 	layers := make(map[string]*ogr.Layer, len(want))
 	errs := make([]error, len(want))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	var xs *rawIntersections
+	var xsErr error
+	if !o.noIntersections && have["intersections"] {
+		wg.Go(func() { xs, xsErr = readIntersections(ctx, path) })
+	}
 	for i, name := range want {
 		if !have[name] {
 			continue
@@ -112,6 +170,9 @@ func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error)
 		}()
 	}
 	wg.Wait()
+	if xsErr != nil {
+		errs = append(errs, fmt.Errorf("read run %s: layer intersections: %w", path, xsErr))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -147,8 +208,8 @@ func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error)
 			res.Missed = append(res.Missed, i)
 		}
 	}
-	if l := layers["intersections"]; l != nil {
-		if res.Intersections, err = r.intersections(l, res.Transects); err != nil {
+	if xs != nil {
+		if res.Intersections, err = xs.resolve(res.Transects); err != nil {
 			return fail("intersections", err)
 		}
 	}
@@ -247,6 +308,31 @@ type reader struct {
 	fwd orb.Projection
 }
 
+// points, lines and polygons project geometry that ogr decoded for this reader alone,
+// in place: a whole coast's shorelines are tens of MB, which a copy would double.
+func (r reader) points(ps orb.MultiPoint) orb.MultiPoint {
+	for i, p := range ps {
+		ps[i] = r.fwd(p)
+	}
+	return ps
+}
+
+func (r reader) lines(ml orb.MultiLineString) orb.MultiLineString {
+	for _, l := range ml {
+		r.points(orb.MultiPoint(l))
+	}
+	return ml
+}
+
+func (r reader) polygons(mp orb.MultiPolygon) orb.MultiPolygon {
+	for _, p := range mp {
+		for _, ring := range p {
+			r.points(orb.MultiPoint(ring))
+		}
+	}
+	return mp
+}
+
 // shorelines reads the line and point shorelines back into one list in shoreline_id
 // order; either layer may be absent.
 func (r reader) shorelines(lines, points *ogr.Layer) ([]analysis.Shoreline, error) {
@@ -270,15 +356,15 @@ func (r reader) shorelines(lines, points *ogr.Layer) ([]analysis.Shoreline, erro
 		}
 		switch g := ft.Geometry.(type) {
 		case orb.MultiPoint:
-			s.Points = project.MultiPoint(g, r.fwd)
+			s.Points = r.points(g)
 		case orb.Point:
-			s.Points = project.MultiPoint(orb.MultiPoint{g}, r.fwd)
+			s.Points = r.points(orb.MultiPoint{g})
 		default:
 			ml, err := multiLine(ft.Geometry)
 			if err != nil {
 				f.fail(err)
 			}
-			s.Geometry = project.MultiLineString(ml, r.fwd)
+			s.Geometry = r.lines(ml)
 		}
 		if f.err != nil {
 			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
@@ -295,7 +381,7 @@ func (r reader) baseline(l *ogr.Layer) (orb.MultiLineString, error) {
 		if !ok {
 			return nil, fmt.Errorf("feature %d: geometry %s, want LineString", ft.FID, typeName(ft.Geometry))
 		}
-		out[i] = project.LineString(ls, r.fwd)
+		out[i] = orb.LineString(r.points(orb.MultiPoint(ls)))
 	}
 	return out, nil
 }
@@ -328,7 +414,7 @@ func (r reader) units(l *ogr.Layer) ([]analysis.UnitChange, error) {
 		if f.err != nil {
 			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
 		}
-		a.Geometry = project.MultiPolygon(g, r.fwd)
+		a.Geometry = r.polygons(g)
 		out[i] = u
 	}
 	return out, nil
@@ -409,37 +495,85 @@ func (r reader) zones(l *ogr.Layer, h *plan.Hazard, unitIndex map[string]int) ([
 		if f.err != nil {
 			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
 		}
-		z.Geometry = project.MultiPolygon(g, r.fwd)
+		z.Geometry = r.polygons(g)
 		out[i] = z
 	}
 	return out, nil
 }
 
-func (r reader) intersections(l *ogr.Layer, ts []analysis.Transect) ([]analysis.Intersection, error) {
+// rawIntersections are the rows of the intersections layer with their transects named by
+// label, until the transects layer says which transect each label is.
+type rawIntersections struct {
+	labels []string                // distinct transect_id values, in order of first appearance
+	label  []int32                 // of each row, an index into labels
+	rows   []analysis.Intersection // Transect unset
+}
+
+// intersectionsSQL reads the intersections layer in file order without reprojecting its
+// points: ST_MinX/ST_MinY of a point (GDAL's GeoPackage SQL functions) are its
+// coordinates in the layer's CRS, the run's UTM zone, so they come back exactly as
+// written, with none of the cost of a feature geometry per row.
+const intersectionsSQL = `SELECT transect_id, shoreline_id, date, distance_m, ST_MinX(geom) AS x, ST_MinY(geom) AS y
+	FROM intersections ORDER BY fid`
+
+// readIntersections reads the intersections layer of path.
+func readIntersections(ctx context.Context, path string) (*rawIntersections, error) {
+	var n int64
+	if err := ogr.Query(ctx, path, "SELECT count(*) AS n FROM intersections", func(row map[string]any) error {
+		n, _ = row["n"].(int64)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	n = min(max(n, 0), 1<<28) // room for the rows, all there are or 256 M at most
+	out := &rawIntersections{label: make([]int32, 0, n), rows: make([]analysis.Intersection, 0, n)}
+	index := map[string]int32{}
+	err := ogr.Query(ctx, path, intersectionsSQL, func(row map[string]any) error {
+		f := fieldReader{fields: row}
+		label := f.str("transect_id")
+		x := analysis.Intersection{Shoreline: int(f.int("shoreline_id")) - 1, Date: f.time("date"), Distance: f.num("distance_m"),
+			Point: orb.Point{f.num("x"), f.num("y")}}
+		if f.err == nil && (math.IsNaN(x.Point[0]) || math.IsNaN(x.Point[1])) {
+			f.err = errors.New("geometry none, want Point")
+		}
+		if f.err != nil {
+			return fmt.Errorf("feature %d: %w", len(out.rows)+1, f.err) // fids count from 1 in file order
+		}
+		k, ok := index[label]
+		if !ok {
+			k = int32(len(out.labels))
+			index[label] = k
+			out.labels = append(out.labels, label)
+		}
+		out.label = append(out.label, k)
+		out.rows = append(out.rows, x)
+		return nil
+	})
+	return out, err
+}
+
+// resolve returns the intersections on ts, found by label, in the rows' slice.
+func (xs *rawIntersections) resolve(ts []analysis.Transect) ([]analysis.Intersection, error) {
 	index := make(map[string]int, len(ts))
 	for i, t := range ts {
 		index[t.Label] = i
 	}
-	out := make([]analysis.Intersection, len(l.Features))
-	for i, ft := range l.Features {
-		f := fieldReader{fields: ft.Fields}
-		label := f.str("transect_id")
-		x := analysis.Intersection{Shoreline: int(f.int("shoreline_id")) - 1, Date: f.time("date"), Distance: f.num("distance_m")}
+	byLabel := make([]int, len(xs.labels))
+	for k, label := range xs.labels {
 		t, ok := index[label]
-		if !ok && f.err == nil {
-			f.err = fmt.Errorf("transect_id %q is not in the transects layer", label)
+		if !ok {
+			t = -1
 		}
-		p, isPoint := ft.Geometry.(orb.Point)
-		if !isPoint && f.err == nil {
-			f.err = fmt.Errorf("geometry %s, want Point", typeName(ft.Geometry))
-		}
-		if f.err != nil {
-			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
-		}
-		x.Transect, x.Point = t, r.fwd(p)
-		out[i] = x
+		byLabel[k] = t
 	}
-	return out, nil
+	for i, k := range xs.label {
+		t := byLabel[k]
+		if t < 0 {
+			return nil, fmt.Errorf("feature %d: transect_id %q is not in the transects layer", i+1, xs.labels[k])
+		}
+		xs.rows[i].Transect = t
+	}
+	return xs.rows, nil
 }
 
 // fieldReader reads typed fields of one feature and keeps the first error.

@@ -31,11 +31,11 @@ import (
 // deadline is sooner.
 const QueryTimeout = 5 * time.Second
 
-// ListRuns returns every run, newest first, as the API shows them.
+// ListRuns returns every run, latest first (runOrder), as the API shows them.
 func (s *Store) ListRuns(ctx context.Context) ([]results.Run, error) {
 	var out []results.Run
 	err := s.read(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, "SELECT "+runColumns+" FROM runs r ORDER BY r.id DESC")
+		rows, err := tx.Query(ctx, "SELECT "+runColumns+" FROM runs r ORDER BY "+runOrder)
 		if err != nil {
 			return err
 		}
@@ -55,14 +55,14 @@ func (s *Store) ListRuns(ctx context.Context) ([]results.Run, error) {
 	return out, nil
 }
 
-// FindRun returns run ref, whatever its status; for results.Latest, the newest succeeded
-// run. It returns an error wrapping results.ErrNotFound when there is none.
+// FindRun returns run ref, whatever its status; for results.Latest, the succeeded run
+// published last (runOrder). It returns an error wrapping results.ErrNotFound when there is none.
 func (s *Store) FindRun(ctx context.Context, ref results.RunRef) (results.Run, error) {
 	var out results.Run
 	err := s.read(ctx, func(tx pgx.Tx) error {
 		sql, args := "SELECT "+runColumns+" FROM runs r WHERE r.id = $1", []any{int64(ref)}
 		if ref == results.Latest {
-			sql, args = "SELECT "+runColumns+" FROM runs r WHERE r.status = 'succeeded' ORDER BY r.id DESC LIMIT 1", nil
+			sql, args = "SELECT "+runColumns+" FROM runs r WHERE r.status = 'succeeded' ORDER BY "+runOrder+" LIMIT 1", nil
 		}
 		r, err := scanRun(tx.QueryRow(ctx, sql, args...))
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -345,7 +345,7 @@ func resolveRun(ctx context.Context, tx pgx.Tx, ref results.RunRef) (int64, utm.
 	var r results.Run
 	sql, args := "SELECT id, status, epsg FROM runs WHERE id = $1", []any{int64(ref)}
 	if ref == results.Latest {
-		sql, args = "SELECT id, status, epsg FROM runs WHERE status = 'succeeded' ORDER BY id DESC LIMIT 1", nil
+		sql, args = "SELECT id, status, epsg FROM runs r WHERE status = 'succeeded' ORDER BY "+runOrder+" LIMIT 1", nil
 	}
 	err := tx.QueryRow(ctx, sql, args...).Scan(&r.ID, &r.Status, &r.EPSG)
 	switch {

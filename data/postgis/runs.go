@@ -52,6 +52,13 @@ type Run struct {
 	Hazard *plan.Hazard
 }
 
+// runOrder orders runs (the table as r) latest first, so that the first succeeded run of
+// a list is the one results.Latest names: the runs still being stored, then the others by
+// when their storing ended, the succeeded run that was published last first. Of two
+// analyses run at once the one that finishes last is the latest, whichever began first,
+// as for a GeoPackage, where the file written last is served (package tiles orders alike).
+const runOrder = `r.write_finished DESC NULLS FIRST, r.id DESC`
+
 // runColumns are the columns scanRun reads, with r the runs table.
 const runColumns = `r.id, r.status, coalesce(r.error, ''),
 	r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid),
@@ -70,12 +77,12 @@ func scanRun(row pgx.Row) (Run, error) {
 	return r, err
 }
 
-// Runs returns every run, newest first.
+// Runs returns every run, latest first (runOrder).
 func (s *Store) Runs(ctx context.Context) ([]Run, error) {
 	if err := s.checkSchema(ctx, s.pool); err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
-	rows, err := s.pool.Query(ctx, "SELECT "+runColumns+" FROM runs r ORDER BY r.id DESC")
+	rows, err := s.pool.Query(ctx, "SELECT "+runColumns+" FROM runs r ORDER BY "+runOrder)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}

@@ -57,8 +57,11 @@ type Run struct {
 // RunRef names a run: Latest, or a run id (> 0).
 type RunRef int64
 
-// Latest is the newest run that succeeded, resolved when each request is answered so that
-// a new run is served without a restart.
+// Latest is the succeeded run published last, resolved when each request is answered so
+// that a new run is served without a restart: in PostGIS the one whose storing ended last,
+// for a followed GeoPackage the run in the file now (read last, even when a rollback made
+// it older than the run it replaced). Stores list runs latest first, and the API, tiles,
+// style, at-risk lists and plans all resolve latest to the same run.
 const Latest RunRef = 0
 
 // Unit is one admin unit's change summary in a run: analysis.UnitChange with its geometry

@@ -166,8 +166,9 @@ class App {
     this.drawLegend();
 
     const { runs = [] } = await getJSON('api/v1/runs');
+    // The server lists runs latest first: its first succeeded run is the one latest names.
+    // Ids say nothing of age (a GeoPackage's come from its SHA-256), so keep that order.
     const ok = runs.filter((r) => r.status === undefined || r.status === 'succeeded');
-    ok.sort((a, b) => compareIds(b.id, a.id));
     this.run = ok[0] || null;
     if (!this.run) {
       this.showError(this.t('no_runs'));
@@ -175,7 +176,9 @@ class App {
     }
     this.showRunLabel();
 
-    const styleURL = new URL('styles/tasi.json', document.baseURI).href;
+    // The style of this run, not of latest: the panel and the tiles then draw one run even
+    // when a new one is loaded between the two requests.
+    const styleURL = new URL(`styles/tasi.json?run=${encodeURIComponent(this.run.id)}`, document.baseURI).href;
     const style = await this.buildStyle(styleURL);
     this.createMap(style);
     this.bindControls();
