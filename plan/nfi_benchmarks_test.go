@@ -19,7 +19,9 @@ func nfiInstance(tb testing.TB) ([]plan.Demand, []plan.Candidate) {
 	tb.Helper()
 	zone := utm.Zone{Number: 51, South: true}
 	r := rand.New(rand.NewPCG(11, 1))
-	at := func() orb.Point { return zone.Inverse(orb.Point{700000 + 100000*r.Float64(), 8950000 + 100000*r.Float64()}) }
+	at := func() orb.Point {
+		return zone.Inverse(orb.Point{700000 + 100000*r.Float64(), 8950000 + 100000*r.Float64()})
+	}
 	demand := make([]plan.Demand, 3000)
 	for i := range demand {
 		c := plan.Community{Code: fmt.Sprint("C", i), Name: "community", Point: at(), RegionCode: fmt.Sprint("R", i%5)}
