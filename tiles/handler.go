@@ -51,9 +51,13 @@ type Options struct {
 	CacheBytes int64
 	// BaseURL is the scheme, host and path prefix the server is reached at, such as
 	// "https://tasi.example.org/map", used for the URLs in TileJSON and the style. Empty:
-	// "http://" (or "https://" on TLS) and the request's Host. Forwarded headers are not
-	// trusted: behind a proxy, set BaseURL.
+	// "http://" (or "https://" on TLS) and the request's Host, named in Vary so that a
+	// shared cache never hands one host's documents to another.
 	BaseURL string
+	// TrustProxy takes the scheme and host of those URLs from the Forwarded header, or
+	// X-Forwarded-Proto and X-Forwarded-Host, when BaseURL is empty. Only for a server
+	// that nothing but the proxy can reach: anyone else could name any host.
+	TrustProxy bool
 	// Timeout bounds cutting one tile; DefaultTimeout when zero.
 	Timeout time.Duration
 	// LatestTTL is how long the newest run is remembered; DefaultLatestTTL when zero,

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/tasi-gis/tasi/api"
@@ -29,6 +30,8 @@ type serveConfig struct {
 	shutdownTimeout time.Duration     // how long in-flight requests may finish after SIGINT/SIGTERM
 	follow          time.Duration     // how often to look for a new run in the GeoPackage; 0: never
 	atRisk          input.PlanSources // communities and population grid of the at-risk lists
+	baseURL         string            // where clients reach the server, for absolute URLs; "": from the request
+	trustProxy      bool              // take scheme and host from Forwarded / X-Forwarded-* headers
 }
 
 // defaultAddr is where tasi serve listens unless told: this machine only. Serving a whole
@@ -54,6 +57,8 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 	fs.StringVar(&c.atRisk.Fields.Code, "community-code-field", "", "at-risk lists: the community layer's code field (default: code, pcode, id)")
 	fs.StringVar(&c.atRisk.AssumeCRS, "assume-crs", "", "at-risk lists: CRS of a community layer that declares none (EPSG:4326)")
 	fs.StringVar(&c.atRisk.Population, "population", "", "at-risk lists: a population grid, people per cell (default: the bundled WorldPop grid of Timor-Leste)")
+	fs.StringVar(&c.baseURL, "base-url", "", "the URL clients reach the server at, such as https://maps.example.org/tasi, for the tile URLs in TileJSON and the style (default: the request's Host)")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "behind a reverse proxy that sets them, take the scheme and host of those URLs from Forwarded or X-Forwarded-Proto/-Host (only when nothing but the proxy can reach the server)")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: tasi serve [--db URL | --gpkg results.gpkg] [--addr 127.0.0.1:8080] [flags]\n\n"+
 			"Serves the web map at /, vector tiles at /tiles/, the JSON API at /api/v1 (OpenAPI at\n"+
@@ -95,6 +100,12 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 			return c, fmt.Errorf("serve: --%s %v: must be positive", d.name, d.v)
 		}
 	}
+	if c.baseURL != "" {
+		u, err := url.Parse(c.baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return c, fmt.Errorf("serve: --base-url %q: want http(s)://host[:port][/path], without query or fragment", c.baseURL)
+		}
+	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, fmt.Errorf("serve: --addr %q: want host:port, such as 127.0.0.1:8080: %w", c.addr, err)
 	}
@@ -125,7 +136,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			go g.follow(ctx, c.follow)
 		}
 		store, what = g, c.gpkg
-		tiles = newServedTiles(e.log, g, c.cacheMB)
+		tiles = newServedTiles(e.log, g, c)
 		assess.read = g.storedRun
 	} else {
 		s, err := openStore(ctx, "serve", c.db, postgis.WithMaxConns(c.dbMaxConns))
@@ -140,7 +151,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		out := outage.New(e.log, "database")
 		store, what = watchedStore{s, out}, postgis.Redact(c.db)
 		assess.read = postgisRunReader(s)
-		if tiles, err = postgisTiles(e.log, s, c.cacheMB, out); err != nil {
+		if tiles, err = postgisTiles(e.log, s, c, out); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}

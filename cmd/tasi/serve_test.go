@@ -527,6 +527,9 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--gpkg", "x.gpkg", "--follow", "-1s"}, "follow"},
 		{[]string{"--gpkg", "x.gpkg", "--request-timeout", "0s"}, "request-timeout"},
 		{[]string{"--gpkg", "x.gpkg", "extra"}, "unexpected argument"},
+		{[]string{"--gpkg", "x.gpkg", "--base-url", "maps.example.org"}, "base-url"},
+		{[]string{"--gpkg", "x.gpkg", "--base-url", "ftp://maps.example.org"}, "base-url"},
+		{[]string{"--gpkg", "x.gpkg", "--base-url", "https://maps.example.org/?x=1"}, "base-url"},
 	} {
 		if _, err := parseServeArgs(e, tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: %v, want an error about %q", tc.args, err, tc.want)

@@ -13,17 +13,20 @@ import (
 
 // postgisTiles returns the tile server cutting tiles in the database of s, telling out
 // how the database answers.
-func postgisTiles(log *slog.Logger, s *postgis.Store, cacheMB int, out *outage.Log) (servedTiles, error) {
+func postgisTiles(log *slog.Logger, s *postgis.Store, c serveConfig, out *outage.Log) (servedTiles, error) {
 	src, err := tiles.NewPostGIS(s.Pool(), s.Schema(), nil)
 	if err != nil {
 		return servedTiles{}, err
 	}
-	return newServedTiles(log, watchedSource{src, out}, cacheMB), nil
+	return newServedTiles(log, watchedSource{src, out}, c), nil
 }
 
-func newServedTiles(log *slog.Logger, src tiles.Source, cacheMB int) servedTiles {
+// newServedTiles returns the tile server of src with the cache and URLs c asks for.
+func newServedTiles(log *slog.Logger, src tiles.Source, c serveConfig) servedTiles {
 	h := tiles.NewHandler(src, tiles.Options{
-		CacheBytes: int64(cacheMB) << 20,
+		CacheBytes: int64(c.cacheMB) << 20,
+		BaseURL:    c.baseURL,
+		TrustProxy: c.trustProxy,
 		OnError: func(r *http.Request, err error) {
 			if errors.Is(err, tiles.ErrUnavailable) {
 				return // the source's outage log reports it, once (watchedSource)
