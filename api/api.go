@@ -74,6 +74,9 @@ type Options struct {
 	// AtRiskTimeout bounds the computation of one (default DefaultAtRiskTimeout).
 	AtRiskRuns    int
 	AtRiskTimeout time.Duration
+	// CORSOrigins are the origins whose pages may read the answers ("https://a.example");
+	// empty or "*": any origin, as every route is a public read-only GET.
+	CORSOrigins []string
 }
 
 // Defaults of Options.
@@ -135,7 +138,7 @@ func New(o Options) http.Handler {
 	}
 
 	r := chi.NewRouter()
-	r.Use(s.metrics.middleware, s.recoverer, timeout(o.RequestTimeout), middleware.GetHead)
+	r.Use(s.metrics.middleware, nosniff, corsPolicy(o.CORSOrigins), s.recoverer, timeout(o.RequestTimeout), middleware.GetHead)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such path: "+clip(r.URL.Path))
 	})

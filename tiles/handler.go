@@ -344,7 +344,7 @@ func (h *Handler) serveTile(w http.ResponseWriter, r *http.Request) {
 	}
 
 	hdr := w.Header()
-	hdr.Set("Vary", "Accept-Encoding")
+	hdr.Add("Vary", "Accept-Encoding")
 	if named {
 		hdr.Set("Cache-Control", immutableControl)
 	} else {

@@ -73,15 +73,30 @@ type asset struct {
 type handler struct {
 	assets  map[string]*asset // by URL path: "/", "/static/app.js", …
 	version string
+	csp     string // Content-Security-Policy of the page
+}
+
+// Options configure New.
+type Options struct {
+	// TileOrigins are origins other than the page's that the map fetches tiles from
+	// ("https://tiles.example.org"), when tasi serve --base-url names another host.
+	TileOrigins []string
 }
 
 // Handler serves the web map: index.html at "/" and the files under /static/. Other paths
 // get 404, so it can be mounted at "/" beneath the API and tile routes.
-func Handler() http.Handler {
+func Handler() http.Handler { return New(Options{}) }
+
+// New is Handler with options.
+func New(o Options) http.Handler {
 	h, err := newHandler(files)
 	if err != nil {
 		// The embedded files are fixed at build time and covered by the tests; failing
 		// here means the binary was built from a broken tree.
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	h.csp, err = pagePolicy(h.assets["/index.html"].body, o.TileOrigins)
+	if err != nil {
 		panic(fmt.Sprintf("web: %v", err))
 	}
 	return h
@@ -176,6 +191,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", a.contentType)
 	hdr.Set("X-Content-Type-Options", "nosniff")
+	if a.contentType == contentType(".html") {
+		hdr.Set("Content-Security-Policy", h.csp)
+		hdr.Set("X-Frame-Options", "SAMEORIGIN") // frame-ancestors for older browsers
+	}
 	if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Query().Get("v") == h.version {
 		hdr.Set("Cache-Control", cacheImmutable)
 	} else {

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tasi-gis/tasi/api"
@@ -32,6 +33,7 @@ type serveConfig struct {
 	atRisk          input.PlanSources // communities and population grid of the at-risk lists
 	baseURL         string            // where clients reach the server, for absolute URLs; "": from the request
 	trustProxy      bool              // take scheme and host from Forwarded / X-Forwarded-* headers
+	corsOrigins     []string          // origins whose pages may read the answers; empty: any
 }
 
 // defaultAddr is where tasi serve listens unless told: this machine only. Serving a whole
@@ -59,6 +61,14 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 	fs.StringVar(&c.atRisk.Population, "population", "", "at-risk lists: a population grid, people per cell (default: the bundled WorldPop grid of Timor-Leste)")
 	fs.StringVar(&c.baseURL, "base-url", "", "the URL clients reach the server at, such as https://maps.example.org/tasi, for the tile URLs in TileJSON and the style (default: the request's Host)")
 	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "behind a reverse proxy that sets them, take the scheme and host of those URLs from Forwarded or X-Forwarded-Proto/-Host (only when nothing but the proxy can reach the server)")
+	fs.Func("cors-origins", "comma-separated origins whose pages may read the API and tiles, such as https://a.example,https://b.example (default: any origin, as everything served is public and read-only)", func(v string) error {
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.corsOrigins = append(c.corsOrigins, o)
+			}
+		}
+		return nil
+	})
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: tasi serve [--db URL | --gpkg results.gpkg] [--addr 127.0.0.1:8080] [flags]\n\n"+
 			"Serves the web map at /, vector tiles at /tiles/, the JSON API at /api/v1 (OpenAPI at\n"+
@@ -104,6 +114,11 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 		u, err := url.Parse(c.baseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
 			return c, fmt.Errorf("serve: --base-url %q: want http(s)://host[:port][/path], without query or fragment", c.baseURL)
+		}
+	}
+	for _, o := range c.corsOrigins {
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "") {
+			return c, fmt.Errorf("serve: --cors-origins %q: want * or origins such as https://maps.example.org, without a path", o)
 		}
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
@@ -156,10 +171,19 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	h := api.New(api.Options{
-		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, Web: web.Handler(),
-		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess,
+		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, Web: web.New(web.Options{TileOrigins: c.tileOrigins()}),
+		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess, CORSOrigins: c.corsOrigins,
 	})
 	return serveHTTP(ctx, e, c, h, what)
+}
+
+// tileOrigins returns the origin of --base-url, which the web map then fetches tiles from.
+func (c serveConfig) tileOrigins() []string {
+	u, err := url.Parse(c.baseURL)
+	if c.baseURL == "" || err != nil {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
 }
 
 // servedTiles is the tile server mounted beside the API.
