@@ -180,3 +180,25 @@ func TestCORS(t *testing.T) {
 		}
 	}
 }
+
+// TestMalformedQueries checks that the tiles refuse the query strings the API refuses, with
+// the same message, instead of serving what net/url could read of them.
+func TestMalformedQueries(t *testing.T) {
+	t.Parallel()
+	h := fullServer(t, nil)
+	for _, query := range []string{"run=1;x=2", "x=1;run=99", strings.Repeat("a=1&", 15000) + "run=1"} {
+		var want string
+		for _, path := range []string{"/api/v1/units", "/api/v1/runs", "/tiles/all/6/54/33.mvt", "/tiles/tasi.json", "/styles/tasi.json"} {
+			rec := request(t, h, http.MethodGet, path+"?"+query)
+			if rec.Code != http.StatusBadRequest {
+				t.Errorf("%s?%.20s…: %d, want 400", path, query, rec.Code)
+				continue
+			}
+			if want == "" {
+				want = rec.Body.String()
+			} else if rec.Body.String() != want {
+				t.Errorf("%s?%.20s…: %s, the API says %s", path, query, rec.Body, want)
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -220,9 +221,16 @@ type noRunError struct{ msg string }
 func (e *noRunError) Error() string { return e.msg }
 func (e *noRunError) Unwrap() error { return ErrNoRun }
 
-// parseRun reads the run query parameter: 0 for latest.
+// parseRun reads the run query parameter: 0 for latest. A query string Go cannot parse
+// unambiguously is refused, as the API refuses it: a semicolon, which net/url would drop
+// with the pair it is in (so "run=1;x" would silently serve the latest run), or more
+// parameters than net/url reads (10,000).
 func parseRun(r *http.Request) (int64, error) {
-	v := r.URL.Query().Get("run")
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return 0, fmt.Errorf("query string: %v", err)
+	}
+	v := q.Get("run")
 	if v == "" || v == "latest" {
 		return 0, nil
 	}
