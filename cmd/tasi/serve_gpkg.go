@@ -121,7 +121,7 @@ func gpkgRunRecord(res *analysis.Result, prov analysis.Provenance) results.Run {
 	}
 	return results.Run{
 		ID: id, Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
-		EPSG: res.Zone.EPSG(), Parameters: prov.Parameters,
+		EPSG: res.Zone.EPSG(), Parameters: prov.Parameters, Inputs: prov.Inputs,
 	}
 }
 

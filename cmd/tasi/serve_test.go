@@ -330,6 +330,7 @@ func TestServeGeoPackage(t *testing.T) {
 	}
 	checkTiles(t, s)
 	checkAtRisk(t, s, "at-risk", "--gpkg", gpkgPath, "--communities", communities)
+	checkNoPaths(t, s, dir)
 	res, err := http.Get(s.base + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -489,6 +490,7 @@ func TestServeDatabase(t *testing.T) {
 	checkStraightCoast(t, units)
 	checkTiles(t, s)
 	checkAtRisk(t, s, "at-risk", "--db", dbURL, "--run", "1", "--communities", communities)
+	checkNoPaths(t, s, dir)
 	analyze()
 	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 2 {
 		t.Errorf("after a second run: %d, latest is run %d, want 2", st, units.Run)
