@@ -73,7 +73,11 @@ type asset struct {
 type handler struct {
 	assets  map[string]*asset // by URL path: "/", "/static/app.js", …
 	version string
-	csp     string // Content-Security-Policy of the page
+	// maplibre is the vendored MapLibre's version, which MapLibre itself puts in the
+	// URL of its worker (maplibre-gl-worker.mjs?v=6.17.0): under /static/vendor/ it
+	// versions a URL as well as the content hash does.
+	maplibre string
+	csp      string // Content-Security-Policy of the page
 }
 
 // Options configure New.
@@ -130,6 +134,9 @@ func newHandler(fsys fs.FS) (*handler, error) {
 		sum.Write(b)
 	}
 	h.version = hex.EncodeToString(sum.Sum(nil))[:12]
+	if v, ok := strings.CutPrefix(strings.TrimSpace(strings.SplitN(string(bodies["static/vendor/VERSION"]), "\n", 2)[0]), "maplibre-gl "); ok {
+		h.maplibre = v
+	}
 	for _, n := range names {
 		b := bodies[n]
 		if n == "index.html" {
@@ -195,7 +202,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hdr.Set("Content-Security-Policy", h.csp)
 		hdr.Set("X-Frame-Options", "SAMEORIGIN") // frame-ancestors for older browsers
 	}
-	if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Query().Get("v") == h.version {
+	if h.versioned(r) {
 		hdr.Set("Cache-Control", cacheImmutable)
 	} else {
 		hdr.Set("Cache-Control", cacheRevalidate)
@@ -212,6 +219,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("ETag", etag)
 	// ServeContent answers If-None-Match with 304 and handles HEAD and ranges.
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// versioned reports whether the request's URL names the current content of a static file
+// (?v=<content hash>, or MapLibre's version for its own files), which may then be cached
+// for a year: a new binary changes the URL. The page itself is never versioned, so that a
+// new binary's page, naming the new URLs, is fetched at once.
+func (h *handler) versioned(r *http.Request) bool {
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		return false
+	}
+	v := r.URL.Query().Get("v")
+	return v == h.version || (h.maplibre != "" && v == h.maplibre && strings.HasPrefix(r.URL.Path, "/static/vendor/"))
 }
 
 // acceptsGzip reports whether the request's Accept-Encoding allows gzip (q=0 refuses it).
