@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/api/web"
 	"github.com/tasi-gis/tasi/data"
@@ -34,6 +35,7 @@ type serveConfig struct {
 	baseURL         string            // where clients reach the server, for absolute URLs; "": from the request
 	trustProxy      bool              // take scheme and host from Forwarded / X-Forwarded-* headers
 	corsOrigins     []string          // origins whose pages may read the answers; empty: any
+	metricsAddr     string            // where /metrics is served instead of on addr; "": on addr
 }
 
 // defaultAddr is where tasi serve listens unless told: this machine only. Serving a whole
@@ -69,6 +71,7 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 		}
 		return nil
 	})
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this address of its own (such as 127.0.0.1:9090) instead of beside the map, where anyone who reaches the map could read it")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: tasi serve [--db URL | --gpkg results.gpkg] [--addr 127.0.0.1:8080] [flags]\n\n"+
 			"Serves the web map at /, vector tiles at /tiles/, the JSON API at /api/v1 (OpenAPI at\n"+
@@ -124,6 +127,9 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, fmt.Errorf("serve: --addr %q: want host:port, such as 127.0.0.1:8080: %w", c.addr, err)
 	}
+	if _, _, err := net.SplitHostPort(c.metricsAddr); c.metricsAddr != "" && err != nil {
+		return c, fmt.Errorf("serve: --metrics-addr %q: want host:port, such as 127.0.0.1:9090: %w", c.metricsAddr, err)
+	}
 	return c, nil
 }
 
@@ -138,6 +144,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	var (
 		store  api.Store
+		pools  func() []api.PoolStats
 		tiles  servedTiles
 		what   string
 		assess = &runAssessor{src: c.atRisk, ref: ref, log: e.log}
@@ -166,15 +173,32 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		out := outage.New(e.log, "database")
 		store, what = watchedStore{s, out}, postgis.Redact(c.db)
 		assess.read = postgisRunReader(s)
+		pools = poolStats(s)
 		if tiles, err = postgisTiles(e.log, s, c, out); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
-	h := api.New(api.Options{
-		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, Web: web.New(web.Options{TileOrigins: c.tileOrigins()}),
+	o := api.Options{
+		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, DBPools: pools, Web: web.New(web.Options{TileOrigins: c.tileOrigins()}),
 		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess, CORSOrigins: c.corsOrigins,
-	})
-	return serveHTTP(ctx, e, c, h, what)
+	}
+	if c.metricsAddr == "" {
+		return serveHTTP(ctx, e, c, api.New(o), nil, what)
+	}
+	h, metrics := api.NewSplit(o)
+	return serveHTTP(ctx, e, c, h, metrics, what)
+}
+
+// poolStats reads the statistics of s's pools for /metrics.
+func poolStats(s *postgis.Store) func() []api.PoolStats {
+	conv := func(name string, st *pgxpool.Stat) api.PoolStats {
+		return api.PoolStats{Name: name, Acquired: st.AcquiredConns(), Idle: st.IdleConns(), Total: st.TotalConns(), Max: st.MaxConns(),
+			Acquires: st.AcquireCount(), Canceled: st.CanceledAcquireCount(), EmptyWaits: st.EmptyAcquireCount(), AcquireDuration: st.AcquireDuration()}
+	}
+	return func() []api.PoolStats {
+		pool, ping := s.PoolStats()
+		return []api.PoolStats{conv("api", pool), conv("readiness", ping)}
+	}
 }
 
 // tileOrigins returns the origin of --base-url, which the web map then fetches tiles from.
@@ -186,6 +210,26 @@ func (c serveConfig) tileOrigins() []string {
 	return []string{u.Scheme + "://" + u.Host}
 }
 
+// serveMetrics serves h at /metrics on addr until stop is called. Scrapes are small and
+// quick: the listener gets tight timeouts and no graceful shutdown.
+func serveMetrics(e *env, addr string, h http.Handler) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{
+		Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10, ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String() + "/metrics"
+	e.log.Info("serving metrics", "url", url)
+	fmt.Fprintf(e.stdout, "tasi serve: metrics on %s\n", url)
+	go func() { _ = srv.Serve(ln) }()
+	return func() { srv.Close() }, nil
+}
+
 // servedTiles is the tile server mounted beside the API.
 type servedTiles struct {
 	handler  http.Handler             // nil: no tiles
@@ -193,11 +237,20 @@ type servedTiles struct {
 }
 
 // serveHTTP listens on c.addr and serves h until ctx ends, then shuts down gracefully:
-// the listener closes at once, requests in flight get c.shutdownTimeout to finish.
-func serveHTTP(ctx context.Context, e *env, c serveConfig, h http.Handler, what string) error {
+// the listener closes at once, requests in flight get c.shutdownTimeout to finish. A
+// metrics handler, when given, is served at /metrics on c.metricsAddr.
+func serveHTTP(ctx context.Context, e *env, c serveConfig, h, metrics http.Handler, what string) error {
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if metrics != nil {
+		stop, err := serveMetrics(e, c.metricsAddr, metrics)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("serve: metrics: %w", err)
+		}
+		defer stop()
 	}
 	if host, _, _ := net.SplitHostPort(c.addr); host == "" || net.ParseIP(host).IsUnspecified() {
 		e.log.Warn("listening on every network interface: anyone who can reach this machine can use the server", "addr", c.addr)
