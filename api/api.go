@@ -59,6 +59,8 @@ type Options struct {
 	Tiles http.Handler
 	// TileCache reads the tile cache's counters for /metrics; nil leaves them out.
 	TileCache func() CacheCounters
+	// DBPools reads the database pools' statistics for /metrics; nil leaves them out.
+	DBPools func() []PoolStats
 	// Web serves the map at "/" and its files under /static/; nil leaves it out.
 	Web http.Handler
 	// Logger receives panics and internal errors; nil discards them.
@@ -78,6 +80,9 @@ type Options struct {
 	// Planner makes the plans of /api/v1/plan/nfi and /api/v1/plan/relocation from the
 	// assessments of AtRisk; nil (or no AtRisk) answers those routes with 404.
 	Planner Planner
+	// CORSOrigins are the origins whose pages may read the answers ("https://a.example");
+	// empty or "*": any origin, as every route is a public read-only GET.
+	CORSOrigins []string
 }
 
 // Defaults of Options.
@@ -110,9 +115,22 @@ type server struct {
 	instance string
 }
 
-// New returns the handler of every route of `tasi serve`. It panics without a Store: that
-// is a programming error, not a condition to handle.
+// New returns the handler of every route of `tasi serve`, /metrics included. It panics
+// without a Store: that is a programming error, not a condition to handle.
 func New(o Options) http.Handler {
+	public, metrics := build(o)
+	public.Get("/metrics", metrics.ServeHTTP)
+	return public
+}
+
+// NewSplit returns the handler of every route but /metrics, and the handler of the
+// metrics, which count the first's requests, for a listener of their own: the numbers of
+// a server are its operator's, not everyone's who can reach the map.
+func NewSplit(o Options) (public, metrics http.Handler) {
+	return build(o)
+}
+
+func build(o Options) (*chi.Mux, http.Handler) {
 	if o.Store == nil {
 		panic("api.New: Options.Store is nil")
 	}
@@ -125,7 +143,7 @@ func New(o Options) http.Handler {
 	if o.ReadyTimeout <= 0 {
 		o.ReadyTimeout = DefaultReadyTimeout
 	}
-	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache),
+	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache, o.DBPools),
 		instance: strconv.FormatInt(time.Now().UnixNano(), 36)}
 	if o.AtRisk != nil {
 		if o.AtRiskRuns <= 0 {
@@ -148,7 +166,7 @@ func New(o Options) http.Handler {
 	}
 
 	r := chi.NewRouter()
-	r.Use(s.metrics.middleware, s.recoverer, timeout(o.RequestTimeout), middleware.GetHead)
+	r.Use(s.metrics.middleware, nosniff, corsPolicy(o.CORSOrigins), s.recoverer, timeout(o.RequestTimeout), middleware.GetHead)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such path: "+clip(r.URL.Path))
 	})
@@ -159,7 +177,6 @@ func New(o Options) http.Handler {
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
-	r.Get("/metrics", s.metrics.serve)
 	r.Get("/api/openapi.json", serveOpenAPI)
 	r.Route("/api/v1", func(r chi.Router) {
 		// Level 5 rather than 1: the GeoJSON of Timor-Leste's 98 coastal sucos is 1.9 MB,
@@ -186,7 +203,7 @@ func New(o Options) http.Handler {
 		r.Handle("/index.html", h)
 		r.Handle("/static/*", h)
 	}
-	return r
+	return r, s.metrics.handler()
 }
 
 // detach serves h without this router's routing state, so that h may be a router of its

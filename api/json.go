@@ -68,17 +68,26 @@ type runJSON struct {
 	Intersections int               `json:"intersections"`
 	Units         int               `json:"units"`
 	Parameters    map[string]string `json:"parameters"`
+	Inputs        []inputJSON       `json:"inputs"`
+}
+
+// inputJSON is a file a run read: its base name, never the folder it was in.
+type inputJSON struct {
+	Role   string `json:"role"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
 }
 
 func newRunJSON(r results.Run) runJSON {
-	p := r.Parameters
-	if p == nil {
-		p = map[string]string{}
+	p := publicParameters(r.Parameters)
+	inputs := make([]inputJSON, len(r.Inputs))
+	for i, in := range r.Inputs {
+		inputs[i] = inputJSON{Role: in.Role, File: baseName(in.Path), SHA256: in.SHA256}
 	}
 	return runJSON{
 		ID: r.ID, Status: r.Status, Error: text(r.Error), Started: instant(r.Started), Finished: instant(r.Finished),
 		Version: r.Version, EPSG: r.EPSG, Shorelines: r.Shorelines, Transects: r.Transects, Missed: r.Missed,
-		Intersections: r.Intersections, Units: r.Units, Parameters: p,
+		Intersections: r.Intersections, Units: r.Units, Parameters: p, Inputs: inputs,
 	}
 }
 

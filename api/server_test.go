@@ -236,6 +236,12 @@ func TestMetrics(t *testing.T) {
 		o.TileCache = func() api.CacheCounters {
 			return api.CacheCounters{Hits: hits.Load(), Misses: 7, Entries: 3, MaxBytes: 64 << 20}
 		}
+		o.DBPools = func() []api.PoolStats {
+			return []api.PoolStats{
+				{Name: "api", Acquired: 2, Idle: 1, Total: 3, Max: 8, Acquires: 40, Canceled: 5, AcquireDuration: 1500 * time.Millisecond},
+				{Name: "readiness", Total: 1, Idle: 1, Max: 1, Acquires: 3},
+			}
+		}
 	})
 	hits.Store(42)
 	for i := 0; i < 3; i++ {
@@ -251,23 +257,43 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("status %d %s", r.status, r.header.Get("Content-Type"))
 	}
 	text := string(r.body)
-	for _, want := range []string{
-		`tasi_http_requests_total{route="/api/v1/units",method="GET",status="200"} 3`,
-		`tasi_http_requests_total{route="/api/v1/units",method="GET",status="400"} 1`,
-		`tasi_http_requests_total{route="/api/v1/units/{pcode}",method="GET",status="404"} 1`,
-		`tasi_http_requests_total{route="unmatched",method="GET",status="404"} 2`,
-		`tasi_http_request_duration_seconds_bucket{route="/api/v1/units",method="GET",status="200",le="+Inf"} 3`,
-		`tasi_http_request_duration_seconds_count{route="/api/v1/units",method="GET",status="200"} 3`,
-		"# TYPE tasi_http_request_duration_seconds histogram",
-		"tasi_tile_cache_hits_total 42",
-		"tasi_tile_cache_misses_total 7",
-		"tasi_tile_cache_entries 3",
-		"tasi_tile_cache_max_bytes 67108864",
-		"# TYPE tasi_tile_cache_bytes gauge",
-		"tasi_http_requests_in_flight 1", // this request
+	fams := scrape(t, text)
+	route := func(route, status string) []string {
+		return []string{"route", route, "method", "GET", "status", status}
+	}
+	for _, want := range []struct {
+		name   string
+		labels []string
+		value  float64
+	}{
+		{"tasi_http_requests_total", route("/api/v1/units", "200"), 3},
+		{"tasi_http_requests_total", route("/api/v1/units", "400"), 1},
+		{"tasi_http_requests_total", route("/api/v1/units/{pcode}", "404"), 1},
+		{"tasi_http_requests_total", route("unmatched", "404"), 2},
+		{"tasi_http_request_duration_seconds", route("/api/v1/units", "200"), 3}, // a histogram's count
+		{"tasi_tile_cache_hits_total", nil, 42},
+		{"tasi_tile_cache_misses_total", nil, 7},
+		{"tasi_tile_cache_entries", nil, 3},
+		{"tasi_tile_cache_max_bytes", nil, 64 << 20},
+		{"tasi_tile_cache_bytes", nil, 0},
+		{"tasi_http_requests_in_flight", nil, 1}, // this request
+		{"tasi_db_pool_max_connections", []string{"pool", "api"}, 8},
+		{"tasi_db_pool_acquired_connections", []string{"pool", "api"}, 2},
+		{"tasi_db_pool_canceled_acquires_total", []string{"pool", "api"}, 5},
+		{"tasi_db_pool_acquire_duration_seconds_total", []string{"pool", "api"}, 1.5},
+		{"tasi_db_pool_max_connections", []string{"pool", "readiness"}, 1},
 	} {
-		if !strings.Contains(text, want+"\n") {
-			t.Errorf("metrics lack %q", want)
+		if got, ok := sample(fams, want.name, want.labels...); !ok || got != want.value {
+			t.Errorf("%s%v = %v (found %v), want %v", want.name, want.labels, got, ok, want.value)
+		}
+	}
+	for name, kind := range map[string]string{
+		"tasi_http_request_duration_seconds": "HISTOGRAM", "tasi_tile_cache_bytes": "GAUGE", "tasi_http_requests_total": "COUNTER",
+		// The Go runtime's and the process's own series: a leak shows from outside.
+		"go_goroutines": "GAUGE", "go_memstats_heap_alloc_bytes": "GAUGE", "process_resident_memory_bytes": "GAUGE", "process_open_fds": "GAUGE",
+	} {
+		if f := fams[name]; f == nil || f.GetType().String() != kind {
+			t.Errorf("%s: %v, want a %s", name, f.GetType(), kind)
 		}
 	}
 	// Every line is a comment or a sample with a valid name, labels and value; histogram

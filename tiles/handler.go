@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,9 +52,13 @@ type Options struct {
 	CacheBytes int64
 	// BaseURL is the scheme, host and path prefix the server is reached at, such as
 	// "https://tasi.example.org/map", used for the URLs in TileJSON and the style. Empty:
-	// "http://" (or "https://" on TLS) and the request's Host. Forwarded headers are not
-	// trusted: behind a proxy, set BaseURL.
+	// "http://" (or "https://" on TLS) and the request's Host, named in Vary so that a
+	// shared cache never hands one host's documents to another.
 	BaseURL string
+	// TrustProxy takes the scheme and host of those URLs from the Forwarded header, or
+	// X-Forwarded-Proto and X-Forwarded-Host, when BaseURL is empty. Only for a server
+	// that nothing but the proxy can reach: anyone else could name any host.
+	TrustProxy bool
 	// Timeout bounds cutting one tile; DefaultTimeout when zero.
 	Timeout time.Duration
 	// LatestTTL is how long the newest run is remembered; DefaultLatestTTL when zero,
@@ -216,9 +221,16 @@ type noRunError struct{ msg string }
 func (e *noRunError) Error() string { return e.msg }
 func (e *noRunError) Unwrap() error { return ErrNoRun }
 
-// parseRun reads the run query parameter: 0 for latest.
+// parseRun reads the run query parameter: 0 for latest. A query string Go cannot parse
+// unambiguously is refused, as the API refuses it: a semicolon, which net/url would drop
+// with the pair it is in (so "run=1;x" would silently serve the latest run), or more
+// parameters than net/url reads (10,000).
 func parseRun(r *http.Request) (int64, error) {
-	v := r.URL.Query().Get("run")
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return 0, fmt.Errorf("query string: %v", err)
+	}
+	v := q.Get("run")
 	if v == "" || v == "latest" {
 		return 0, nil
 	}
@@ -340,7 +352,7 @@ func (h *Handler) serveTile(w http.ResponseWriter, r *http.Request) {
 	}
 
 	hdr := w.Header()
-	hdr.Set("Vary", "Accept-Encoding")
+	hdr.Add("Vary", "Accept-Encoding")
 	if named {
 		hdr.Set("Cache-Control", immutableControl)
 	} else {

@@ -287,6 +287,13 @@ func TestHandlerBadRequests(t *testing.T) {
 		{"/tiles/all/2/0/0.mvt?run=1e3", 400, "run"},
 		{"/tiles/all/2/0/0.mvt?run=99999999999999999999999", 400, "run"},
 		{"/tiles/all/2/0/0.mvt?run=12345", 404, "no succeeded run 12345"},
+		// Malformed query strings, refused as the API refuses them instead of read in part.
+		{"/tiles/all/2/0/0.mvt?run=12345;x=1", 400, "semicolon"},
+		{"/tiles/all/2/0/0.mvt?x=1;run=12345", 400, "semicolon"},
+		{"/tiles/tasi.json?run=latest;1", 400, "semicolon"},
+		{"/styles/tasi.json?a;b", 400, "semicolon"},
+		{"/tiles/all/2/0/0.mvt?" + strings.Repeat("a=1&", 15000) + "run=12345", 400, "exceeded limit"},
+		{"/tiles/tasi.json?" + strings.Repeat("a=1&", 15000), 400, "exceeded limit"},
 		{"/tiles/tasi.json?run=12345", 404, "run"},
 		{"/styles/tasi.json?run=12345", 404, "run"},
 		{"/tiles/all/2/0/0/extra.mvt", 404, "no such"},

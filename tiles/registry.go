@@ -94,7 +94,8 @@ func DefaultLayers() []Layer {
 				{Name: "date", Type: String, Description: "YYYY-MM-DD (UTC)", SQL: "((t.date AT TIME ZONE 'UTC')::date)::text"},
 				{Name: "year", Type: Number, Integer: true, SQL: "extract(year FROM t.date AT TIME ZONE 'UTC')::integer"},
 				{Name: "uncertainty_m", Type: Number, Description: "position uncertainty, m"},
-				{Name: "source", Type: String, Description: "where the shoreline came from"},
+				{Name: "source", Type: String, Description: "where the shoreline came from: file base names, layers and features",
+					SQL: sourceSQL},
 			},
 			Simplify: [3]float64{2, 100, 1000},
 			PostGIS:  Table{Table: "shorelines", ID: "t.shoreline", PerRun: true, Pieces: "shoreline_tiles", Key: "shoreline"},
@@ -237,7 +238,7 @@ func shorelineFeatures(d *Dataset) ([]Feature, error) {
 	for i, s := range d.Result.Shorelines {
 		out[i] = Feature{
 			ID:       uint64(i + 1),
-			Props:    []any{day(s.Date), int64(s.Date.UTC().Year()), s.Uncertainty, s.Source},
+			Props:    []any{day(s.Date), int64(s.Date.UTC().Year()), s.Uncertainty, publicSource(s.Source)},
 			Geometry: project.MultiLineString(s.Geometry.Clone(), proj),
 		}
 	}

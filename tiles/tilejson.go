@@ -42,20 +42,8 @@ type VectorLayer struct {
 	Fields      map[string]string `json:"fields"` // field name: String, Number or Boolean
 }
 
-// baseURL returns where the server is reached, for absolute URLs.
-func (h *Handler) baseURL(r *http.Request) string {
-	if h.opts.BaseURL != "" {
-		return h.opts.BaseURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 // tileJSON returns the TileJSON of the named layers of run ("all": every layer).
-func (h *Handler) tileJSON(r *http.Request, run Run, name string) TileJSON {
+func (h *Handler) tileJSON(base string, run Run, name string) TileJSON {
 	layers := h.layers
 	title := "tasi: all layers"
 	desc := "Coastline change by tasi: " + strings.Join(layerNames(h.layers), ", ")
@@ -66,7 +54,7 @@ func (h *Handler) tileJSON(r *http.Request, run Run, name string) TileJSON {
 	tj := TileJSON{
 		TileJSON: "3.0.0", Name: title, Description: desc, Attribution: attribution, Scheme: "xyz",
 		Version: "1.0." + strconv.FormatInt(run.ID, 10), // changes with the run, as TileJSON asks
-		Tiles:   []string{fmt.Sprintf("%s/tiles/%s/{z}/{x}/{y}.mvt?run=%d", h.baseURL(r), name, run.ID)},
+		Tiles:   []string{fmt.Sprintf("%s/tiles/%s/{z}/{x}/{y}.mvt?run=%d", base, name, run.ID)},
 		MinZoom: MaxTileZoom, MaxZoom: 0,
 	}
 	for _, l := range layers {
@@ -103,7 +91,9 @@ func (h *Handler) serveTileJSON(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.writeJSON(w, r, h.tileJSON(r, run, name), named)
+	base, vary := h.baseURL(r)
+	setVary(w, vary)
+	h.writeJSON(w, r, h.tileJSON(base, run, name), named)
 }
 
 func (h *Handler) serveStyle(w http.ResponseWriter, r *http.Request) {
@@ -115,12 +105,15 @@ func (h *Handler) serveStyle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.writeJSON(w, r, h.style(h.tileJSON(r, run, "all"), run), named)
+	base, vary := h.baseURL(r)
+	setVary(w, vary)
+	h.writeJSON(w, r, h.style(h.tileJSON(base, run, "all"), run), named)
 }
 
 // writeJSON sends v with an ETag, answering If-None-Match with 304. Documents naming a run
-// are cached for an hour (they hold the request's host in their URLs); those for the
-// latest run as briefly as latest tiles.
+// are cached for an hour; those for the latest run as briefly as latest tiles. When their
+// URLs were built from the request's headers, the caller has named those headers in Vary,
+// so that a shared cache keeps one copy per host.
 func (h *Handler) writeJSON(w http.ResponseWriter, r *http.Request, v any, named bool) {
 	b, err := json.Marshal(v)
 	if err != nil {

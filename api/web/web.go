@@ -73,15 +73,34 @@ type asset struct {
 type handler struct {
 	assets  map[string]*asset // by URL path: "/", "/static/app.js", …
 	version string
+	// maplibre is the vendored MapLibre's version, which MapLibre itself puts in the
+	// URL of its worker (maplibre-gl-worker.mjs?v=6.17.0): under /static/vendor/ it
+	// versions a URL as well as the content hash does.
+	maplibre string
+	csp      string // Content-Security-Policy of the page
+}
+
+// Options configure New.
+type Options struct {
+	// TileOrigins are origins other than the page's that the map fetches tiles from
+	// ("https://tiles.example.org"), when tasi serve --base-url names another host.
+	TileOrigins []string
 }
 
 // Handler serves the web map: index.html at "/" and the files under /static/. Other paths
 // get 404, so it can be mounted at "/" beneath the API and tile routes.
-func Handler() http.Handler {
+func Handler() http.Handler { return New(Options{}) }
+
+// New is Handler with options.
+func New(o Options) http.Handler {
 	h, err := newHandler(files)
 	if err != nil {
 		// The embedded files are fixed at build time and covered by the tests; failing
 		// here means the binary was built from a broken tree.
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	h.csp, err = pagePolicy(h.assets["/index.html"].body, o.TileOrigins)
+	if err != nil {
 		panic(fmt.Sprintf("web: %v", err))
 	}
 	return h
@@ -115,6 +134,9 @@ func newHandler(fsys fs.FS) (*handler, error) {
 		sum.Write(b)
 	}
 	h.version = hex.EncodeToString(sum.Sum(nil))[:12]
+	if v, ok := strings.CutPrefix(strings.TrimSpace(strings.SplitN(string(bodies["static/vendor/VERSION"]), "\n", 2)[0]), "maplibre-gl "); ok {
+		h.maplibre = v
+	}
 	for _, n := range names {
 		b := bodies[n]
 		if n == "index.html" {
@@ -176,7 +198,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("Content-Type", a.contentType)
 	hdr.Set("X-Content-Type-Options", "nosniff")
-	if r.URL.Path != "/" && r.URL.Path != "/index.html" && r.URL.Query().Get("v") == h.version {
+	if a.contentType == contentType(".html") {
+		hdr.Set("Content-Security-Policy", h.csp)
+		hdr.Set("X-Frame-Options", "SAMEORIGIN") // frame-ancestors for older browsers
+	}
+	if h.versioned(r) {
 		hdr.Set("Cache-Control", cacheImmutable)
 	} else {
 		hdr.Set("Cache-Control", cacheRevalidate)
@@ -193,6 +219,18 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("ETag", etag)
 	// ServeContent answers If-None-Match with 304 and handles HEAD and ranges.
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// versioned reports whether the request's URL names the current content of a static file
+// (?v=<content hash>, or MapLibre's version for its own files), which may then be cached
+// for a year: a new binary changes the URL. The page itself is never versioned, so that a
+// new binary's page, naming the new URLs, is fetched at once.
+func (h *handler) versioned(r *http.Request) bool {
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		return false
+	}
+	v := r.URL.Query().Get("v")
+	return v == h.version || (h.maplibre != "" && v == h.maplibre && strings.HasPrefix(r.URL.Path, "/static/vendor/"))
 }
 
 // acceptsGzip reports whether the request's Accept-Encoding allows gzip (q=0 refuses it).

@@ -8,8 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/api/web"
 	"github.com/tasi-gis/tasi/data"
@@ -29,6 +32,10 @@ type serveConfig struct {
 	shutdownTimeout time.Duration     // how long in-flight requests may finish after SIGINT/SIGTERM
 	follow          time.Duration     // how often to look for a new run in the GeoPackage; 0: never
 	atRisk          input.PlanSources // communities and population grid of the at-risk lists
+	baseURL         string            // where clients reach the server, for absolute URLs; "": from the request
+	trustProxy      bool              // take scheme and host from Forwarded / X-Forwarded-* headers
+	corsOrigins     []string          // origins whose pages may read the answers; empty: any
+	metricsAddr     string            // where /metrics is served instead of on addr; "": on addr
 }
 
 // defaultAddr is where tasi serve listens unless told: this machine only. Serving a whole
@@ -54,6 +61,17 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 	fs.StringVar(&c.atRisk.Fields.Code, "community-code-field", "", "at-risk lists: the community layer's code field (default: code, pcode, id)")
 	fs.StringVar(&c.atRisk.AssumeCRS, "assume-crs", "", "at-risk lists: CRS of a community layer that declares none (EPSG:4326)")
 	fs.StringVar(&c.atRisk.Population, "population", "", "at-risk lists: a population grid, people per cell (default: the bundled WorldPop grid of Timor-Leste)")
+	fs.StringVar(&c.baseURL, "base-url", "", "the URL clients reach the server at, such as https://maps.example.org/tasi, for the tile URLs in TileJSON and the style (default: the request's Host)")
+	fs.BoolVar(&c.trustProxy, "trust-proxy", false, "behind a reverse proxy that sets them, take the scheme and host of those URLs from Forwarded or X-Forwarded-Proto/-Host (only when nothing but the proxy can reach the server)")
+	fs.Func("cors-origins", "comma-separated origins whose pages may read the API and tiles, such as https://a.example,https://b.example (default: any origin, as everything served is public and read-only)", func(v string) error {
+		for _, o := range strings.Split(v, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				c.corsOrigins = append(c.corsOrigins, o)
+			}
+		}
+		return nil
+	})
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve /metrics on this address of its own (such as 127.0.0.1:9090) instead of beside the map, where anyone who reaches the map could read it")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: tasi serve [--db URL | --gpkg results.gpkg] [--addr 127.0.0.1:8080] [flags]\n\n"+
 			"Serves the web map at /, vector tiles at /tiles/, the JSON API at /api/v1 (OpenAPI at\n"+
@@ -95,8 +113,22 @@ func parseServeArgs(e *env, args []string) (serveConfig, error) {
 			return c, fmt.Errorf("serve: --%s %v: must be positive", d.name, d.v)
 		}
 	}
+	if c.baseURL != "" {
+		u, err := url.Parse(c.baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+			return c, fmt.Errorf("serve: --base-url %q: want http(s)://host[:port][/path], without query or fragment", c.baseURL)
+		}
+	}
+	for _, o := range c.corsOrigins {
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "") {
+			return c, fmt.Errorf("serve: --cors-origins %q: want * or origins such as https://maps.example.org, without a path", o)
+		}
+	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return c, fmt.Errorf("serve: --addr %q: want host:port, such as 127.0.0.1:8080: %w", c.addr, err)
+	}
+	if _, _, err := net.SplitHostPort(c.metricsAddr); c.metricsAddr != "" && err != nil {
+		return c, fmt.Errorf("serve: --metrics-addr %q: want host:port, such as 127.0.0.1:9090: %w", c.metricsAddr, err)
 	}
 	return c, nil
 }
@@ -112,6 +144,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	var (
 		store  api.Store
+		pools  func() []api.PoolStats
 		tiles  servedTiles
 		what   string
 		assess = &runAssessor{src: c.atRisk, ref: ref, log: e.log}
@@ -125,7 +158,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			go g.follow(ctx, c.follow)
 		}
 		store, what = g, c.gpkg
-		tiles = newServedTiles(e.log, g, c.cacheMB, -1)
+		tiles = newServedTiles(e.log, g, c, -1)
 		assess.read = g.storedRun
 	} else {
 		s, err := openStore(ctx, "serve", c.db, postgis.WithMaxConns(c.dbMaxConns))
@@ -140,15 +173,61 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		out := outage.New(e.log, "database")
 		store, what = watchedStore{s, out}, postgis.Redact(c.db)
 		assess.read = postgisRunReader(s)
-		if tiles, err = postgisTiles(e.log, s, c.cacheMB, out); err != nil {
+		pools = poolStats(s)
+		if tiles, err = postgisTiles(e.log, s, c, out); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
-	h := api.New(api.Options{
-		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, Web: web.Handler(),
-		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess, Planner: newRunPlanner(ref, e.log),
-	})
-	return serveHTTP(ctx, e, c, h, what)
+	o := api.Options{
+		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, DBPools: pools, Web: web.New(web.Options{TileOrigins: c.tileOrigins()}),
+		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess, Planner: newRunPlanner(ref, e.log), CORSOrigins: c.corsOrigins,
+	}
+	if c.metricsAddr == "" {
+		return serveHTTP(ctx, e, c, api.New(o), nil, what)
+	}
+	h, metrics := api.NewSplit(o)
+	return serveHTTP(ctx, e, c, h, metrics, what)
+}
+
+// poolStats reads the statistics of s's pools for /metrics.
+func poolStats(s *postgis.Store) func() []api.PoolStats {
+	conv := func(name string, st *pgxpool.Stat) api.PoolStats {
+		return api.PoolStats{Name: name, Acquired: st.AcquiredConns(), Idle: st.IdleConns(), Total: st.TotalConns(), Max: st.MaxConns(),
+			Acquires: st.AcquireCount(), Canceled: st.CanceledAcquireCount(), EmptyWaits: st.EmptyAcquireCount(), AcquireDuration: st.AcquireDuration()}
+	}
+	return func() []api.PoolStats {
+		pool, ping := s.PoolStats()
+		return []api.PoolStats{conv("api", pool), conv("readiness", ping)}
+	}
+}
+
+// tileOrigins returns the origin of --base-url, which the web map then fetches tiles from.
+func (c serveConfig) tileOrigins() []string {
+	u, err := url.Parse(c.baseURL)
+	if c.baseURL == "" || err != nil {
+		return nil
+	}
+	return []string{u.Scheme + "://" + u.Host}
+}
+
+// serveMetrics serves h at /metrics on addr until stop is called. Scrapes are small and
+// quick: the listener gets tight timeouts and no graceful shutdown.
+func serveMetrics(e *env, addr string, h http.Handler) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{
+		Handler: mux, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10, ErrorLog: slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
+	}
+	url := "http://" + ln.Addr().String() + "/metrics"
+	e.log.Info("serving metrics", "url", url)
+	fmt.Fprintf(e.stdout, "tasi serve: metrics on %s\n", url)
+	go func() { _ = srv.Serve(ln) }()
+	return func() { srv.Close() }, nil
 }
 
 // servedTiles is the tile server mounted beside the API.
@@ -158,11 +237,20 @@ type servedTiles struct {
 }
 
 // serveHTTP listens on c.addr and serves h until ctx ends, then shuts down gracefully:
-// the listener closes at once, requests in flight get c.shutdownTimeout to finish.
-func serveHTTP(ctx context.Context, e *env, c serveConfig, h http.Handler, what string) error {
+// the listener closes at once, requests in flight get c.shutdownTimeout to finish. A
+// metrics handler, when given, is served at /metrics on c.metricsAddr.
+func serveHTTP(ctx context.Context, e *env, c serveConfig, h, metrics http.Handler, what string) error {
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if metrics != nil {
+		stop, err := serveMetrics(e, c.metricsAddr, metrics)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("serve: metrics: %w", err)
+		}
+		defer stop()
 	}
 	if host, _, _ := net.SplitHostPort(c.addr); host == "" || net.ParseIP(host).IsUnspecified() {
 		e.log.Warn("listening on every network interface: anyone who can reach this machine can use the server", "addr", c.addr)

@@ -164,7 +164,7 @@ func TestGpkgLatestAfterRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := newServedTiles(log, g, 1, -1)
+	tl := newServedTiles(log, g, serveConfig{cacheMB: 1}, -1)
 	srv := httptest.NewServer(api.New(api.Options{Store: g, Tiles: tl.handler, Logger: log}))
 	t.Cleanup(srv.Close)
 	get := func(path string, v any) {
@@ -263,7 +263,7 @@ func TestGpkgReloadDoesNotBlock(t *testing.T) {
 		<-release
 		return gpkg.ReadRun(ctx, path, opts...)
 	}
-	tl := newServedTiles(log, g, 1, -1)
+	tl := newServedTiles(log, g, serveConfig{cacheMB: 1}, -1)
 	srv := httptest.NewServer(api.New(api.Options{Store: g, Tiles: tl.handler, Logger: log}))
 	t.Cleanup(srv.Close)
 

@@ -165,9 +165,9 @@ func checkTiles(t *testing.T, s *server) {
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	for _, want := range []string{"tasi_tile_cache_hits_total 1\n", "tasi_tile_cache_misses_total 1\n", "tasi_tile_cache_max_bytes 67108864\n",
-		`tasi_http_requests_total{route="/tiles/{layer}/{z}/{x}/{y}",method="GET",status="200"} 2` + "\n",
-		`tasi_http_requests_total{route="/tiles/{file}",method="GET",status="200"} 1` + "\n"} {
+	for _, want := range []string{"tasi_tile_cache_hits_total 1\n", "tasi_tile_cache_misses_total 1\n", "tasi_tile_cache_max_bytes 6.7108864e+07\n",
+		`tasi_http_requests_total{method="GET",route="/tiles/{layer}/{z}/{x}/{y}",status="200"} 2` + "\n",
+		`tasi_http_requests_total{method="GET",route="/tiles/{file}",status="200"} 1` + "\n"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("metrics lack %q:\n%s", want, grepLines(string(b), "requests_total"))
 		}
@@ -330,6 +330,7 @@ func TestServeGeoPackage(t *testing.T) {
 	}
 	checkTiles(t, s)
 	checkAtRisk(t, s, "at-risk", "--gpkg", gpkgPath, "--communities", communities)
+	checkNoPaths(t, s, dir)
 	res, err := http.Get(s.base + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -488,6 +489,11 @@ func TestServeDatabase(t *testing.T) {
 	checkStraightCoast(t, units)
 	checkTiles(t, s)
 	checkAtRisk(t, s, "at-risk", "--db", dbURL, "--run", "1", "--communities", communities)
+	checkNoPaths(t, s, dir)
+	if _, _, body := httpGet(t, s.base+"/metrics"); !strings.Contains(body, `tasi_db_pool_max_connections{pool="api"} 3`+"\n") ||
+		!strings.Contains(body, `tasi_db_pool_max_connections{pool="readiness"} 1`+"\n") || !strings.Contains(body, `tasi_db_pool_acquires_total{pool="api"} `) {
+		t.Errorf("metrics lack the pools:\n%s", grepLines(body, "tasi_db_pool"))
+	}
 	analyze()
 	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 2 {
 		t.Errorf("after a second run: %d, latest is run %d, want 2", st, units.Run)
@@ -526,6 +532,12 @@ func TestServeFlags(t *testing.T) {
 		{[]string{"--gpkg", "x.gpkg", "--follow", "-1s"}, "follow"},
 		{[]string{"--gpkg", "x.gpkg", "--request-timeout", "0s"}, "request-timeout"},
 		{[]string{"--gpkg", "x.gpkg", "extra"}, "unexpected argument"},
+		{[]string{"--gpkg", "x.gpkg", "--base-url", "maps.example.org"}, "base-url"},
+		{[]string{"--gpkg", "x.gpkg", "--base-url", "ftp://maps.example.org"}, "base-url"},
+		{[]string{"--gpkg", "x.gpkg", "--base-url", "https://maps.example.org/?x=1"}, "base-url"},
+		{[]string{"--gpkg", "x.gpkg", "--cors-origins", "https://a.example/path"}, "cors-origins"},
+		{[]string{"--gpkg", "x.gpkg", "--cors-origins", "a.example"}, "cors-origins"},
+		{[]string{"--gpkg", "x.gpkg", "--metrics-addr", "9090"}, "metrics-addr"},
 	} {
 		if _, err := parseServeArgs(e, tc.args); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: %v, want an error about %q", tc.args, err, tc.want)

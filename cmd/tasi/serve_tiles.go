@@ -14,21 +14,23 @@ import (
 
 // postgisTiles returns the tile server cutting tiles in the database of s, telling out
 // how the database answers.
-func postgisTiles(log *slog.Logger, s *postgis.Store, cacheMB int, out *outage.Log) (servedTiles, error) {
+func postgisTiles(log *slog.Logger, s *postgis.Store, c serveConfig, out *outage.Log) (servedTiles, error) {
 	src, err := tiles.NewPostGIS(s.Pool(), s.Schema(), nil)
 	if err != nil {
 		return servedTiles{}, err
 	}
-	return newServedTiles(log, watchedSource{src, out}, cacheMB, 0), nil
+	return newServedTiles(log, watchedSource{src, out}, c, 0), nil
 }
 
-// newServedTiles returns the tile server of src. latestTTL is how long it remembers the
-// latest run (tiles.Options.LatestTTL): 0 for the default, negative to ask src on every
-// request, as for a GeoPackage, whose latest run is in memory and must be the one the API
-// calls latest the moment a new file is loaded.
-func newServedTiles(log *slog.Logger, src tiles.Source, cacheMB int, latestTTL time.Duration) servedTiles {
+// newServedTiles returns the tile server of src with the cache and URLs c asks for.
+// latestTTL is how long it remembers the latest run (tiles.Options.LatestTTL): 0 for the
+// default, negative to ask src on every request, as for a GeoPackage, whose latest run is
+// in memory and must be the one the API calls latest the moment a new file is loaded.
+func newServedTiles(log *slog.Logger, src tiles.Source, c serveConfig, latestTTL time.Duration) servedTiles {
 	h := tiles.NewHandler(src, tiles.Options{
-		CacheBytes: int64(cacheMB) << 20,
+		CacheBytes: int64(c.cacheMB) << 20,
+		BaseURL:    c.baseURL,
+		TrustProxy: c.trustProxy,
 		LatestTTL:  latestTTL,
 		OnError: func(r *http.Request, err error) {
 			if errors.Is(err, tiles.ErrUnavailable) {

@@ -7,3 +7,7 @@ import "github.com/jackc/pgx/v5/pgxpool"
 // unqualified names in the Store's schema, then in the schema holding postgis. The pool
 // belongs to the Store: do not close it.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// PoolStats returns the statistics of the Store's pools: Pool's, and that of the
+// connection Ping keeps to itself, for a server's metrics.
+func (s *Store) PoolStats() (pool, ping *pgxpool.Stat) { return s.pool.Stat(), s.health.Stat() }

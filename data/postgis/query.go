@@ -81,7 +81,7 @@ func (s *Store) FindRun(ctx context.Context, ref results.RunRef) (results.Run, e
 func (r Run) result() results.Run {
 	return results.Run{
 		ID: r.ID, Status: string(r.Status), Error: r.Error, Version: r.Version,
-		Started: r.AnalysisStarted, Finished: r.AnalysisFinished, EPSG: r.EPSG, Parameters: r.Parameters,
+		Started: r.AnalysisStarted, Finished: r.AnalysisFinished, EPSG: r.EPSG, Parameters: r.Parameters, Inputs: r.Inputs,
 		Shorelines: r.Shorelines, Transects: r.Transects, Intersections: r.Intersections, Missed: r.Missed, Units: r.Units,
 	}
 }

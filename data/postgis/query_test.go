@@ -98,7 +98,7 @@ func TestQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	mem, err := results.NewMemory(results.Run{ID: id, Status: results.StatusSucceeded, Version: prov.Version,
-		Started: prov.Started, Finished: prov.Finished, Parameters: prov.Parameters}, res)
+		Started: prov.Started, Finished: prov.Finished, Parameters: prov.Parameters, Inputs: prov.Inputs}, res)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,6 +50,7 @@ type Run struct {
 	Started, Finished time.Time // when the analysis ran, UTC; zero when unknown
 	EPSG              int       // UTM zone the rates were measured in
 	Parameters        map[string]string
+	Inputs            []analysis.InputFile // files the analysis read, with full paths: the API publishes base names
 
 	Shorelines, Transects, Intersections, Missed, Units int
 }
