@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -364,7 +365,28 @@ func resolveRun(ctx context.Context, tx pgx.Tx, ref results.RunRef) (int64, utm.
 // ctx's deadline if that is sooner. Its error wraps results.ErrUnavailable when the
 // database cannot be reached, results.ErrTimeout when time ran out, and ErrNotMigrated when
 // tasi's tables are missing.
+//
+// A query cancelled "due to user request" while ctx is still live was hit by a cancel
+// request meant for an earlier query of its pooled connection: pgx sends cancel requests
+// on a connection of their own and the server may deliver one after the connection has
+// been handed on, which a loaded machine makes likely (TestStatementTimeout saw it). The
+// read is tried once more; it is read-only, so that is safe.
 func (s *Store) read(ctx context.Context, f func(pgx.Tx) error) error {
+	err := s.readOnce(ctx, f)
+	if strayCancel(ctx, err) {
+		err = s.readOnce(ctx, f)
+	}
+	return err
+}
+
+// strayCancel reports whether err is a cancellation by request that ctx did not ask for.
+func strayCancel(ctx context.Context, err error) bool {
+	var pgErr *pgconn.PgError
+	return ctx.Err() == nil && errors.As(err, &pgErr) && pgErr.Code == "57014" && strings.Contains(pgErr.Message, "user request")
+}
+
+// readOnce is one try of read.
+func (s *Store) readOnce(ctx context.Context, f func(pgx.Tx) error) error {
 	timeout := QueryTimeout
 	if dl, ok := ctx.Deadline(); ok {
 		timeout = min(timeout, max(time.Until(dl), time.Millisecond))

@@ -334,3 +334,35 @@ func TestStatementTimeout(t *testing.T) {
 		}
 	}
 }
+
+// TestReadStrayCancel: a cancel request that reaches a query it was not meant for does not
+// fail the read, which is tried once more. Here the query cancels its own backend, as a
+// late cancel request for an earlier query of the same pooled connection would.
+func TestReadStrayCancel(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	calls := 0
+	err := s.Read(ctx, func(tx pgx.Tx) error {
+		calls++
+		if calls == 1 {
+			_, err := tx.Exec(ctx, "SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(5)")
+			return err
+		}
+		var one int
+		return tx.QueryRow(ctx, "SELECT 1").Scan(&one)
+	})
+	if err != nil || calls != 2 {
+		t.Errorf("read after a stray cancel: %v after %d tries, want success on the second", err, calls)
+	}
+	// Cancelled on every try: tried twice, then the error.
+	calls = 0
+	err = s.Read(ctx, func(tx pgx.Tx) error {
+		calls++
+		_, err := tx.Exec(ctx, "SELECT pg_cancel_backend(pg_backend_pid()), pg_sleep(5)")
+		return err
+	})
+	if !errors.Is(err, results.ErrTimeout) || calls != 2 {
+		t.Errorf("cancelled twice: %v after %d tries, want ErrTimeout after 2", err, calls)
+	}
+}
