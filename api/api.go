@@ -22,6 +22,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/tasi-gis/tasi/data/places"
 	"github.com/tasi-gis/tasi/data/results"
 )
 
@@ -74,6 +75,9 @@ type Options struct {
 	// AtRiskTimeout bounds the computation of one (default DefaultAtRiskTimeout).
 	AtRiskRuns    int
 	AtRiskTimeout time.Duration
+	// Places is the index /api/v1/search finds places in, made once from the bundled
+	// reference data (places.FromReference); nil answers that route with 404.
+	Places *places.Index
 }
 
 // Defaults of Options.
@@ -98,7 +102,8 @@ type server struct {
 	log     *slog.Logger
 	ready   time.Duration
 	metrics *metrics
-	atRisks *atRiskCache // nil: no at-risk lists
+	atRisks *atRiskCache  // nil: no at-risk lists
+	places  *places.Index // nil: no search
 	// instance tells this server process apart from others (a restart, another binary)
 	// in the ETags of at-risk exports, which are made before the list is.
 	instance string
@@ -119,7 +124,7 @@ func New(o Options) http.Handler {
 	if o.ReadyTimeout <= 0 {
 		o.ReadyTimeout = DefaultReadyTimeout
 	}
-	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache),
+	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache), places: o.Places,
 		instance: strconv.FormatInt(time.Now().UnixNano(), 36)}
 	if o.AtRisk != nil {
 		if o.AtRiskRuns <= 0 {
@@ -159,6 +164,7 @@ func New(o Options) http.Handler {
 		r.Get("/units/{pcode}", s.unit)
 		r.Get("/transects/{id}", s.transect)
 		r.Get("/at-risk", s.atRisk)
+		r.Get("/search", s.search)
 	})
 	if o.Tiles != nil {
 		h := detach(o.Tiles)

@@ -13,6 +13,7 @@ import (
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/api/web"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/places"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/input"
 	"github.com/tasi-gis/tasi/internal/outage"
@@ -110,6 +111,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: load bundled data: %w", err)
 	}
+	named, err := places.FromReference(ref)
+	if err != nil {
+		return fmt.Errorf("serve: bundled places: %w", err)
+	}
 	var (
 		store  api.Store
 		tiles  servedTiles
@@ -146,7 +151,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	h := api.New(api.Options{
 		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, Web: web.Handler(),
-		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess,
+		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess, Places: places.NewIndex(named),
 	})
 	return serveHTTP(ctx, e, c, h, what)
 }
