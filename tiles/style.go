@@ -104,6 +104,17 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 				"line-color": "#6b6b6b", "line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 6, 0.3, 12, 1.2},
 			}))
 	}
+	if _, ok := h.byName["roads"]; ok {
+		// Over the unit fill (which covers the coastal sucos at 0.8 opacity and would hide
+		// them) and under every measured layer: context, not data.
+		class := func(national, municipal, other any) []any {
+			return []any{"match", []any{"get", "road_class"}, "national", national, "municipal", municipal, other}
+		}
+		layers = append(layers, layer("roads", "line", "roads", minzoom("roads"), map[string]any{
+			"line-color": class("#8c6239", "#a8865f", "#bfa98c"),
+			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 6, class(0.8, 0.4, 0.3), 12, class(2.5, 1.6, 1.2)},
+		}))
+	}
 	if _, ok := h.byName["hazard"]; ok {
 		layers = append(layers,
 			hazard("hazard-band", hazardBandFilter, map[string]any{

@@ -115,6 +115,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: bundled places: %w", err)
 	}
+	contextLayers, err := contextTiles(named)
+	if err != nil {
+		return fmt.Errorf("serve: context layers: %w", err)
+	}
 	var (
 		store  api.Store
 		tiles  servedTiles
@@ -130,7 +134,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			go g.follow(ctx, c.follow)
 		}
 		store, what = g, c.gpkg
-		tiles = newServedTiles(e.log, g, c.cacheMB)
+		if tiles, err = newServedTiles(e.log, g, c.cacheMB, contextLayers); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
 		assess.read = g.storedRun
 	} else {
 		s, err := openStore(ctx, "serve", c.db, postgis.WithMaxConns(c.dbMaxConns))
@@ -145,7 +151,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		out := outage.New(e.log, "database")
 		store, what = watchedStore{s, out}, postgis.Redact(c.db)
 		assess.read = postgisRunReader(s)
-		if tiles, err = postgisTiles(e.log, s, c.cacheMB, out); err != nil {
+		if tiles, err = postgisTiles(e.log, s, c.cacheMB, out, contextLayers); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
