@@ -11,6 +11,7 @@ require (
 	github.com/peterstace/simplefeatures v0.50.0
 	github.com/twpayne/go-kml/v3 v3.2.1
 	github.com/xuri/excelize/v2 v2.11.1
+	golang.org/x/image v0.44.0
 	golang.org/x/text v0.43.0
 )
 
