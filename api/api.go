@@ -55,7 +55,8 @@ type CacheCounters struct {
 // Options configure New. Store is required; the rest have defaults.
 type Options struct {
 	Store Store
-	// Tiles serves /tiles/... and /styles/...; nil leaves them out.
+	// Tiles serves /tiles/..., /styles/... and the style's glyphs, /fonts/...; nil leaves
+	// them out.
 	Tiles http.Handler
 	// TileCache reads the tile cache's counters for /metrics; nil leaves them out.
 	TileCache func() CacheCounters
@@ -170,6 +171,7 @@ func New(o Options) http.Handler {
 		h := detach(o.Tiles)
 		r.Handle("/tiles/*", h)
 		r.Handle("/styles/*", h)
+		r.Handle("/fonts/*", h)
 	}
 	if o.Web != nil {
 		h := detach(o.Web)

@@ -1,5 +1,7 @@
 package tiles
 
+import "net/http"
+
 // rampStop is one stop of a colour ramp.
 type rampStop struct {
 	Value float64 `json:"value"`
@@ -61,10 +63,12 @@ var (
 // by date, the coastline and localities, and hazard zones (style layers hazard-band and
 // hazard-best, above the units and under everything else) by horizon with hazardRamp, the
 // zone of the band's landward edge light and outlined, the best estimate's stronger, the
-// nearest horizon on top. It needs no glyphs or sprites, so it works offline;
+// nearest horizon on top; with the context layers (WithContext), roads over the unit
+// fill and names of places on top. Its glyphs are served by the Handler and it needs no
+// sprites, so it works offline;
 // metadata["tasi:rate-ramp"] and metadata["tasi:hazard-ramp"] hold the ramps for a legend,
 // and metadata["tasi:hazard-filters"] the filters of the hazard layers.
-func (h *Handler) style(tj TileJSON, run Run) map[string]any {
+func (h *Handler) style(r *http.Request, tj TileJSON, run Run) map[string]any {
 	source := map[string]any{
 		"type": "vector", "tiles": tj.Tiles, "minzoom": tj.MinZoom, "maxzoom": tj.MaxZoom,
 		"attribution": tj.Attribution,
@@ -150,9 +154,15 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 			"circle-stroke-width": 1,
 		}))
 	}
+	if _, ok := h.byName["places"]; ok {
+		for _, l := range placeLabels() {
+			layers = append(layers, l)
+		}
+	}
 	s := map[string]any{
 		"version": 8,
 		"name":    "tasi",
+		"glyphs":  h.glyphsURL(r),
 		"metadata": map[string]any{
 			"tasi:run":         run.ID,
 			"tasi:rate-ramp":   rateRamp(),
@@ -170,4 +180,46 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 		s["zoom"] = tj.Center[2]
 	}
 	return s
+}
+
+// placeLabels returns the symbol layers naming places, one per level, from the smallest
+// (at the bottom) to the municipalities (on top): MapLibre places the labels of the top
+// layer first, so that where names collide the larger place keeps its name. Within a
+// level, the more populous unit wins (symbol-sort-key), and settlements by kind
+// (capitals first).
+func placeLabels() []map[string]any {
+	label := func(level string, minzoom int, font []any, size []any, colour string, sortKey any) map[string]any {
+		layout := map[string]any{
+			"text-field": []any{"get", "name"}, "text-font": font, "text-size": size,
+			"text-max-width": 8, "text-padding": 4,
+		}
+		if sortKey != nil {
+			layout["symbol-sort-key"] = sortKey
+		}
+		return map[string]any{
+			"id": "places-" + level, "type": "symbol", "source": "tasi", "source-layer": "places", "minzoom": minzoom,
+			"filter": []any{"==", []any{"get", "level"}, level},
+			"layout": layout,
+			"paint": map[string]any{
+				"text-color": colour, "text-halo-color": "#ffffff", "text-halo-width": 1.5, "text-halo-blur": 0.5,
+			},
+		}
+	}
+	byZoom := func(z0, s0, z1, s1 float64) []any {
+		return []any{"interpolate", []any{"linear"}, []any{"zoom"}, z0, s0, z1, s1}
+	}
+	largestFirst := []any{"-", []any{"coalesce", []any{"get", "population"}, 0}}
+	locality := label("locality", LocalityZoom, fontRegular, byZoom(12, 10, 16, 13), "#555555", []any{"get", "kind"})
+	// Beside the gazetteer's dot (the localities layer), not on it.
+	locality["layout"].(map[string]any)["text-anchor"] = "top"
+	locality["layout"].(map[string]any)["text-offset"] = []any{0, 0.5}
+	municipality := label("municipality", MunicipalityZoom, fontBold, byZoom(7, 11, 11, 16), "#333333", largestFirst)
+	municipality["layout"].(map[string]any)["text-transform"] = "uppercase"
+	municipality["layout"].(map[string]any)["text-letter-spacing"] = 0.08
+	return []map[string]any{
+		locality,
+		label("suco", SucoZoom, fontRegular, byZoom(11, 11, 15, 14), "#222222", largestFirst),
+		label("posto", PostoZoom, fontBold, byZoom(9, 11, 13, 14), "#444444", largestFirst),
+		municipality,
+	}
 }

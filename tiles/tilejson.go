@@ -115,7 +115,7 @@ func (h *Handler) serveStyle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	h.writeJSON(w, r, h.style(h.tileJSON(r, run, "all"), run), named)
+	h.writeJSON(w, r, h.style(r, h.tileJSON(r, run, "all"), run), named)
 }
 
 // writeJSON sends v with an ETag, answering If-None-Match with 304. Documents naming a run
