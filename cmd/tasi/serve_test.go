@@ -329,6 +329,7 @@ func TestServeGeoPackage(t *testing.T) {
 		}
 	}
 	checkTiles(t, s)
+	checkContext(t, s)
 	checkAtRisk(t, s, "at-risk", "--gpkg", gpkgPath, "--communities", communities)
 	res, err := http.Get(s.base + "/")
 	if err != nil {
@@ -488,6 +489,7 @@ func TestServeDatabase(t *testing.T) {
 	}
 	checkStraightCoast(t, units)
 	checkTiles(t, s)
+	checkContext(t, s)
 	checkAtRisk(t, s, "at-risk", "--db", dbURL, "--run", "1", "--communities", communities)
 	analyze()
 	if st := s.getJSON(t, "/api/v1/units", &units); st != 200 || units.Run != 2 {
