@@ -5,7 +5,7 @@
 
 FROM golang:1.26-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libgdal-dev \
+ && apt-get install -y --no-install-recommends libgdal-dev fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -22,6 +22,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/tasi-gis/tasi/data/places"
 	"github.com/tasi-gis/tasi/data/results"
 )
 
@@ -55,7 +56,8 @@ type CacheCounters struct {
 // Options configure New. Store is required; the rest have defaults.
 type Options struct {
 	Store Store
-	// Tiles serves /tiles/... and /styles/...; nil leaves them out.
+	// Tiles serves /tiles/..., /styles/... and the style's glyphs, /fonts/...; nil leaves
+	// them out.
 	Tiles http.Handler
 	// TileCache reads the tile cache's counters for /metrics; nil leaves them out.
 	TileCache func() CacheCounters
@@ -83,6 +85,9 @@ type Options struct {
 	// CORSOrigins are the origins whose pages may read the answers ("https://a.example");
 	// empty or "*": any origin, as every route is a public read-only GET.
 	CORSOrigins []string
+	// Places is the index /api/v1/search finds places in, made once from the bundled
+	// reference data (places.FromReference); nil answers that route with 404.
+	Places *places.Index
 }
 
 // Defaults of Options.
@@ -109,7 +114,8 @@ type server struct {
 	metrics *metrics
 	atRisks *atRiskCache // nil: no at-risk lists
 	planner Planner
-	plans   *planCache // nil: no plans
+	plans   *planCache    // nil: no plans
+	places  *places.Index // nil: no search
 	// instance tells this server process apart from others (a restart, another binary)
 	// in the ETags of at-risk exports, which are made before the list is.
 	instance string
@@ -143,7 +149,7 @@ func build(o Options) (*chi.Mux, http.Handler) {
 	if o.ReadyTimeout <= 0 {
 		o.ReadyTimeout = DefaultReadyTimeout
 	}
-	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache, o.DBPools),
+	s := &server{store: o.Store, log: o.Logger, ready: o.ReadyTimeout, metrics: newMetrics(o.TileCache, o.DBPools), places: o.Places,
 		instance: strconv.FormatInt(time.Now().UnixNano(), 36)}
 	if o.AtRisk != nil {
 		if o.AtRiskRuns <= 0 {
@@ -191,11 +197,13 @@ func build(o Options) (*chi.Mux, http.Handler) {
 		r.Get("/at-risk", s.atRisk)
 		r.Get("/plan/nfi", s.planNFI)
 		r.Get("/plan/relocation", s.planRelocation)
+		r.Get("/search", s.search)
 	})
 	if o.Tiles != nil {
 		h := detach(o.Tiles)
 		r.Handle("/tiles/*", h)
 		r.Handle("/styles/*", h)
+		r.Handle("/fonts/*", h)
 	}
 	if o.Web != nil {
 		h := detach(o.Web)

@@ -4,8 +4,10 @@
 # `make test` can call it every time.
 set -euo pipefail
 
-# chromium drives the web map's browser test (tests/browser); time, wrk and hey serve `make bench`.
-packages=(libgdal-dev gdal-bin postgresql-15-postgis-3 chromium time wrk hey)
+# chromium drives the web map's browser test (tests/browser); time, wrk and hey serve `make bench`;
+# fonts-dejavu-core is what the map's glyphs are made from (go generate ./tiles/glyphs, and
+# its test).
+packages=(libgdal-dev gdal-bin postgresql-15-postgis-3 chromium time wrk hey fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -25,6 +25,10 @@
 // 100 m for zooms 7–10 and by 1000 m for zooms 0–6. A layer's tiles are empty below its
 // MinZoom.
 //
+// Context layers (ContextLayers: the bundled roads, and label points of municipalities,
+// postos, sucos and settlements, each level from its own zoom) are the same for every run
+// and store: WithContext adds them to any Source, cut in memory.
+//
 // # Serving
 //
 // Handler serves the tiles over HTTP with a bounded in-memory cache of gzipped tiles,

@@ -19,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/klauspost/compress/gzip"
 	"github.com/paulmach/orb/maptile"
+	"github.com/tasi-gis/tasi/tiles/glyphs"
 )
 
 // Defaults of Options.
@@ -75,6 +76,7 @@ type Options struct {
 //	GET /tiles/{layer}.json              TileJSON 3.0.0 of a layer
 //	GET /tiles/tasi.json                 TileJSON of all layers (also /tiles/all.json)
 //	GET /styles/tasi.json                MapLibre style drawing all layers
+//	GET /fonts/{fontstack}/{range}.pbf   glyphs of the style's labels (package glyphs)
 //
 // Each takes ?run=ID, or run=latest (the default), the newest succeeded run. A URL naming
 // a run is immutable and cached for a year (Cache-Control: immutable); one meaning latest
@@ -94,8 +96,9 @@ type Options struct {
 // OnError. A tile that takes longer than Timeout gets 504.
 //
 // Handler routes on the request's full path, however it is mounted (it ignores the
-// route context of an enclosing chi router): mount it for the /tiles/ and /styles/
-// prefixes, e.g. r.Handle("/tiles/*", h) and r.Handle("/styles/*", h).
+// route context of an enclosing chi router): mount it for the /tiles/, /styles/ and
+// /fonts/ prefixes, e.g. r.Handle("/tiles/*", h), r.Handle("/styles/*", h) and
+// r.Handle("/fonts/*", h).
 type Handler struct {
 	src    Source
 	opts   Options
@@ -106,6 +109,8 @@ type Handler struct {
 	router *chi.Mux
 
 	runs runCache
+
+	glyphsVersion string // of the glyphs served at /fonts/, in the style's URL
 
 	flightMu sync.Mutex
 	flight   map[string]*flight
@@ -130,6 +135,8 @@ func NewHandler(src Source, opts Options) *Handler {
 		byName: map[string]int{},
 		cache:  newLRU(opts.CacheBytes),
 		flight: map[string]*flight{},
+
+		glyphsVersion: glyphs.Version(),
 	}
 	h.runs.src = src
 	h.runs.latestTTL = opts.LatestTTL
@@ -152,6 +159,7 @@ func NewHandler(src Source, opts Options) *Handler {
 		r.Method(m, "/tiles/{layer}/{z}/{x}/{y}", http.HandlerFunc(h.serveTile))
 		r.Method(m, "/tiles/{file}", http.HandlerFunc(h.serveTileJSON))
 		r.Method(m, "/styles/{file}", http.HandlerFunc(h.serveStyle))
+		r.Method(m, "/fonts/{fontstack}/{range}", http.HandlerFunc(h.serveGlyphs))
 	}
 	h.router = r
 	return h

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/places"
 	"github.com/tasi-gis/tasi/plan"
 )
 
@@ -93,6 +94,10 @@ type Layer struct {
 	// Thin, when set, leaves the less important features of a dense layer out of its
 	// low-zoom tiles, where they would only crowd the map and the tile.
 	Thin *Thinning
+	// ZoomField, when set, names an Integer Number field holding the lowest zoom each
+	// feature is drawn at: tiles below it leave the feature out (places: municipalities
+	// from zoom 7, settlements from 12). Features without the field are kept.
+	ZoomField string
 	// PostGIS says where the layer's rows are in the database.
 	PostGIS Table
 	// Memory returns the layer's features from an in-memory run (Dataset), with
@@ -178,6 +183,9 @@ type Dataset struct {
 	// Hazard is the run's forecast with its hazard zones, geometry in the run's UTM zone
 	// (gpkg.ReadRun gives it); nil leaves the hazard layer empty.
 	Hazard *plan.Hazard
+	// Roads and Places are the context layers' data (ContextLayers), lon/lat.
+	Roads  []data.Road
+	Places []places.Place
 }
 
 var layerName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -220,6 +228,12 @@ func checkLayers(layers []Layer) error {
 				}
 			default:
 				return fmt.Errorf("layer %s: field %s: type %q is not String, Number or Boolean", l.Name, f.Name, f.Type)
+			}
+		}
+		if z := l.ZoomField; z != "" {
+			i := slices.IndexFunc(l.Fields, func(f Field) bool { return f.Name == z })
+			if i < 0 || !l.Fields[i].Integer {
+				return fmt.Errorf("layer %s: zoom field %q is not an Integer Number field", l.Name, z)
 			}
 		}
 		if th := l.Thin; th != nil {

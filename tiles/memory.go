@@ -194,6 +194,12 @@ func (m *Memory) Tile(ctx context.Context, run int64, t maptile.Tile, layers []s
 		if l.Thin != nil {
 			feats = slices.DeleteFunc(feats, func(f *geojson.Feature) bool { return !l.Thin.keeps(int(t.Z), f.Properties) })
 		}
+		if l.ZoomField != "" {
+			feats = slices.DeleteFunc(feats, func(f *geojson.Feature) bool {
+				z, ok := f.Properties[l.ZoomField].(uint64)
+				return ok && z > uint64(t.Z)
+			})
+		}
 		if len(feats) > 0 {
 			out = append(out, &mvt.Layer{Name: l.Name, Version: 2, Extent: Extent, Features: feats})
 		}

@@ -244,6 +244,15 @@ func (p *PostGIS) layerSQL(l *Layer, level Level) string {
 		where = append(where, fmt.Sprintf("($1::integer >= %d OR %s IS NULL OR %s <= %s)",
 			th.Below, expr, expr, strconv.FormatFloat(th.Max, 'g', -1, 64)))
 	}
+	if z := l.ZoomField; z != "" {
+		expr := "t." + pgx.Identifier{z}.Sanitize()
+		for _, f := range l.Fields {
+			if f.Name == z && f.SQL != "" {
+				expr = f.SQL
+			}
+		}
+		where = append(where, fmt.Sprintf("(%s IS NULL OR %s <= $1::integer)", expr, expr))
+	}
 	mvtGeom := func(geom string) string {
 		return fmt.Sprintf("ST_AsMVTGeom(%s, %s, %d, %d, true)", geom, envelope, Extent, Buffer)
 	}

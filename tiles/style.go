@@ -61,10 +61,12 @@ var (
 // by date, the coastline and localities, and hazard zones (style layers hazard-band and
 // hazard-best, above the units and under everything else) by horizon with hazardRamp, the
 // zone of the band's landward edge light and outlined, the best estimate's stronger, the
-// nearest horizon on top. It needs no glyphs or sprites, so it works offline;
+// nearest horizon on top; with the context layers (WithContext), roads over the unit
+// fill and names of places on top. Its glyphs are served by the Handler and it needs no
+// sprites, so it works offline;
 // metadata["tasi:rate-ramp"] and metadata["tasi:hazard-ramp"] hold the ramps for a legend,
 // and metadata["tasi:hazard-filters"] the filters of the hazard layers.
-func (h *Handler) style(tj TileJSON, run Run) map[string]any {
+func (h *Handler) style(base string, tj TileJSON, run Run) map[string]any {
 	source := map[string]any{
 		"type": "vector", "tiles": tj.Tiles, "minzoom": tj.MinZoom, "maxzoom": tj.MaxZoom,
 		"attribution": tj.Attribution,
@@ -104,6 +106,17 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 				"line-color": "#6b6b6b", "line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 6, 0.3, 12, 1.2},
 			}))
 	}
+	if _, ok := h.byName["roads"]; ok {
+		// Over the unit fill (which covers the coastal sucos at 0.8 opacity and would hide
+		// them) and under every measured layer: context, not data.
+		class := func(national, municipal, other any) []any {
+			return []any{"match", []any{"get", "road_class"}, "national", national, "municipal", municipal, other}
+		}
+		layers = append(layers, layer("roads", "line", "roads", minzoom("roads"), map[string]any{
+			"line-color": class("#8c6239", "#a8865f", "#bfa98c"),
+			"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 6, class(0.8, 0.4, 0.3), 12, class(2.5, 1.6, 1.2)},
+		}))
+	}
 	if _, ok := h.byName["hazard"]; ok {
 		layers = append(layers,
 			hazard("hazard-band", hazardBandFilter, map[string]any{
@@ -139,9 +152,15 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 			"circle-stroke-width": 1,
 		}))
 	}
+	if _, ok := h.byName["places"]; ok {
+		for _, l := range placeLabels() {
+			layers = append(layers, l)
+		}
+	}
 	s := map[string]any{
 		"version": 8,
 		"name":    "tasi",
+		"glyphs":  h.glyphsURL(base),
 		"metadata": map[string]any{
 			"tasi:run":         run.ID,
 			"tasi:rate-ramp":   rateRamp(),
@@ -159,4 +178,46 @@ func (h *Handler) style(tj TileJSON, run Run) map[string]any {
 		s["zoom"] = tj.Center[2]
 	}
 	return s
+}
+
+// placeLabels returns the symbol layers naming places, one per level, from the smallest
+// (at the bottom) to the municipalities (on top): MapLibre places the labels of the top
+// layer first, so that where names collide the larger place keeps its name. Within a
+// level, the more populous unit wins (symbol-sort-key), and settlements by kind
+// (capitals first).
+func placeLabels() []map[string]any {
+	label := func(level string, minzoom int, font []any, size []any, colour string, sortKey any) map[string]any {
+		layout := map[string]any{
+			"text-field": []any{"get", "name"}, "text-font": font, "text-size": size,
+			"text-max-width": 8, "text-padding": 4,
+		}
+		if sortKey != nil {
+			layout["symbol-sort-key"] = sortKey
+		}
+		return map[string]any{
+			"id": "places-" + level, "type": "symbol", "source": "tasi", "source-layer": "places", "minzoom": minzoom,
+			"filter": []any{"==", []any{"get", "level"}, level},
+			"layout": layout,
+			"paint": map[string]any{
+				"text-color": colour, "text-halo-color": "#ffffff", "text-halo-width": 1.5, "text-halo-blur": 0.5,
+			},
+		}
+	}
+	byZoom := func(z0, s0, z1, s1 float64) []any {
+		return []any{"interpolate", []any{"linear"}, []any{"zoom"}, z0, s0, z1, s1}
+	}
+	largestFirst := []any{"-", []any{"coalesce", []any{"get", "population"}, 0}}
+	locality := label("locality", LocalityZoom, fontRegular, byZoom(12, 10, 16, 13), "#555555", []any{"get", "kind"})
+	// Beside the gazetteer's dot (the localities layer), not on it.
+	locality["layout"].(map[string]any)["text-anchor"] = "top"
+	locality["layout"].(map[string]any)["text-offset"] = []any{0, 0.5}
+	municipality := label("municipality", MunicipalityZoom, fontBold, byZoom(7, 11, 11, 16), "#333333", largestFirst)
+	municipality["layout"].(map[string]any)["text-transform"] = "uppercase"
+	municipality["layout"].(map[string]any)["text-letter-spacing"] = 0.08
+	return []map[string]any{
+		locality,
+		label("suco", SucoZoom, fontRegular, byZoom(11, 11, 15, 14), "#222222", largestFirst),
+		label("posto", PostoZoom, fontBold, byZoom(9, 11, 13, 14), "#444444", largestFirst),
+		municipality,
+	}
 }

@@ -107,7 +107,7 @@ func (h *Handler) serveStyle(w http.ResponseWriter, r *http.Request) {
 	}
 	base, vary := h.baseURL(r)
 	setVary(w, vary)
-	h.writeJSON(w, r, h.style(h.tileJSON(base, run, "all"), run), named)
+	h.writeJSON(w, r, h.style(base, h.tileJSON(base, run, "all"), run), named)
 }
 
 // writeJSON sends v with an ETag, answering If-None-Match with 304. Documents naming a run

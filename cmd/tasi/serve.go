@@ -16,6 +16,7 @@ import (
 	"github.com/tasi-gis/tasi/api"
 	"github.com/tasi-gis/tasi/api/web"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/places"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/input"
 	"github.com/tasi-gis/tasi/internal/outage"
@@ -142,6 +143,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: load bundled data: %w", err)
 	}
+	named, err := places.FromReference(ref)
+	if err != nil {
+		return fmt.Errorf("serve: bundled places: %w", err)
+	}
+	contextLayers, err := contextTiles(named)
+	if err != nil {
+		return fmt.Errorf("serve: context layers: %w", err)
+	}
 	var (
 		store  api.Store
 		pools  func() []api.PoolStats
@@ -158,7 +167,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			go g.follow(ctx, c.follow)
 		}
 		store, what = g, c.gpkg
-		tiles = newServedTiles(e.log, g, c, -1)
+		if tiles, err = newServedTiles(e.log, g, c, -1, contextLayers); err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
 		assess.read = g.storedRun
 	} else {
 		s, err := openStore(ctx, "serve", c.db, postgis.WithMaxConns(c.dbMaxConns))
@@ -174,13 +185,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		store, what = watchedStore{s, out}, postgis.Redact(c.db)
 		assess.read = postgisRunReader(s)
 		pools = poolStats(s)
-		if tiles, err = postgisTiles(e.log, s, c, out); err != nil {
+		if tiles, err = postgisTiles(e.log, s, c, out, contextLayers); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
 	o := api.Options{
 		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, DBPools: pools, Web: web.New(web.Options{TileOrigins: c.tileOrigins()}),
 		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess, Planner: newRunPlanner(ref, e.log), CORSOrigins: c.corsOrigins,
+		Places: places.NewIndex(named),
 	}
 	if c.metricsAddr == "" {
 		return serveHTTP(ctx, e, c, api.New(o), nil, what)

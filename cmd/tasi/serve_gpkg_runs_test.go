@@ -164,7 +164,10 @@ func TestGpkgLatestAfterRollback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl := newServedTiles(log, g, serveConfig{cacheMB: 1}, -1)
+	tl, err := newServedTiles(log, g, serveConfig{cacheMB: 1}, -1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(api.New(api.Options{Store: g, Tiles: tl.handler, Logger: log}))
 	t.Cleanup(srv.Close)
 	get := func(path string, v any) {
@@ -263,7 +266,10 @@ func TestGpkgReloadDoesNotBlock(t *testing.T) {
 		<-release
 		return gpkg.ReadRun(ctx, path, opts...)
 	}
-	tl := newServedTiles(log, g, serveConfig{cacheMB: 1}, -1)
+	tl, err := newServedTiles(log, g, serveConfig{cacheMB: 1}, -1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(api.New(api.Options{Store: g, Tiles: tl.handler, Logger: log}))
 	t.Cleanup(srv.Close)
 

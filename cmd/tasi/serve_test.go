@@ -329,6 +329,7 @@ func TestServeGeoPackage(t *testing.T) {
 		}
 	}
 	checkTiles(t, s)
+	checkContext(t, s)
 	checkAtRisk(t, s, "at-risk", "--gpkg", gpkgPath, "--communities", communities)
 	checkNoPaths(t, s, dir)
 	res, err := http.Get(s.base + "/")
@@ -488,6 +489,7 @@ func TestServeDatabase(t *testing.T) {
 	}
 	checkStraightCoast(t, units)
 	checkTiles(t, s)
+	checkContext(t, s)
 	checkAtRisk(t, s, "at-risk", "--db", dbURL, "--run", "1", "--communities", communities)
 	checkNoPaths(t, s, dir)
 	if _, _, body := httpGet(t, s.base+"/metrics"); !strings.Contains(body, `tasi_db_pool_max_connections{pool="api"} 3`+"\n") ||

@@ -7,26 +7,43 @@ import (
 	"time"
 
 	"github.com/tasi-gis/tasi/api"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/data/places"
 	"github.com/tasi-gis/tasi/data/postgis"
 	"github.com/tasi-gis/tasi/internal/outage"
 	"github.com/tasi-gis/tasi/tiles"
 )
 
 // postgisTiles returns the tile server cutting tiles in the database of s, telling out
-// how the database answers.
-func postgisTiles(log *slog.Logger, s *postgis.Store, c serveConfig, out *outage.Log) (servedTiles, error) {
+// how the database answers, with the context layers ctxLayers.
+func postgisTiles(log *slog.Logger, s *postgis.Store, c serveConfig, out *outage.Log, ctxLayers *tiles.Context) (servedTiles, error) {
 	src, err := tiles.NewPostGIS(s.Pool(), s.Schema(), nil)
 	if err != nil {
 		return servedTiles{}, err
 	}
-	return newServedTiles(log, watchedSource{src, out}, c, 0), nil
+	return newServedTiles(log, watchedSource{src, out}, c, 0, ctxLayers)
 }
 
-// newServedTiles returns the tile server of src with the cache and URLs c asks for.
-// latestTTL is how long it remembers the latest run (tiles.Options.LatestTTL): 0 for the
-// default, negative to ask src on every request, as for a GeoPackage, whose latest run is
-// in memory and must be the one the API calls latest the moment a new file is loaded.
-func newServedTiles(log *slog.Logger, src tiles.Source, c serveConfig, latestTTL time.Duration) servedTiles {
+// contextTiles returns the context layers drawn around every run, whatever the store:
+// the bundled roads and the label points of named places.
+func contextTiles(named []places.Place) (*tiles.Context, error) {
+	roads, err := data.Roads()
+	if err != nil {
+		return nil, err
+	}
+	return tiles.NewContext(roads, named)
+}
+
+// newServedTiles returns the tile server of src with the context layers ctxLayers and
+// the cache and URLs c asks for. latestTTL is how long it remembers the latest run
+// (tiles.Options.LatestTTL): 0 for the default, negative to ask src on every request, as
+// for a GeoPackage, whose latest run is in memory and must be the one the API calls
+// latest the moment a new file is loaded.
+func newServedTiles(log *slog.Logger, src tiles.Source, c serveConfig, latestTTL time.Duration, ctxLayers *tiles.Context) (servedTiles, error) {
+	src, err := tiles.WithContext(src, ctxLayers)
+	if err != nil {
+		return servedTiles{}, err
+	}
 	h := tiles.NewHandler(src, tiles.Options{
 		CacheBytes: int64(c.cacheMB) << 20,
 		BaseURL:    c.baseURL,
@@ -46,5 +63,5 @@ func newServedTiles(log *slog.Logger, src tiles.Source, c serveConfig, latestTTL
 			return api.CacheCounters{Hits: st.Hits, Misses: st.Misses, Coalesced: st.Coalesced, Evictions: st.Evictions,
 				Entries: st.Entries, Bytes: st.Bytes, MaxBytes: st.MaxBytes}
 		},
-	}
+	}, nil
 }

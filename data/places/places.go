@@ -1,0 +1,267 @@
+// Package places lists the named places of Timor-Leste that the map labels and the search
+// finds: the municipalities, postos and sucos of the bundled OCHA COD-AB units, each with
+// a label point inside it, and the settlements of the gazetteer. Coordinates are WGS84
+// lon/lat (orb.Point{lon, lat}).
+//
+// Postos and municipalities are not in the bundle as polygons: they are dissolved from
+// their sucos (simplefeatures' pure-Go union) to find their label points, and their
+// population is the sum of their sucos'.
+package places
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/simplify"
+	"github.com/peterstace/simplefeatures/geom"
+	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/vector/polylabel"
+)
+
+// Level is the kind of a place.
+type Level string
+
+// The levels of places, from the largest.
+const (
+	Municipality Level = "municipality" // COD-AB admin level 1
+	Posto        Level = "posto"        // posto administrativo, admin level 2
+	Suco         Level = "suco"         // admin level 3
+	Locality     Level = "locality"     // a settlement of the 1:50,000 gazetteer
+)
+
+// Rank orders levels from the largest (0, municipality) to the smallest (3, locality).
+func (l Level) Rank() int {
+	switch l {
+	case Municipality:
+		return 0
+	case Posto:
+		return 1
+	case Suco:
+		return 2
+	}
+	return 3
+}
+
+// Parent names a unit a place lies in.
+type Parent struct {
+	Level Level  `json:"level"`
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+}
+
+// Place is a named place.
+type Place struct {
+	Name  string
+	Level Level
+	// Code is the P-code of a unit; empty for a locality.
+	Code string
+	// Kind is a locality's gazetteer kind (data.KindDistrictCapital…); 0 for a unit.
+	Kind int
+	// Parents are the units the place lies in, the nearest first: a suco's posto and
+	// municipality, a locality's suco, posto and municipality.
+	Parents []Parent
+	// Population and Households are the 2015 Census counts of a unit (summed over its
+	// sucos for a posto or municipality); -1 when unknown, and for localities.
+	Population, Households int
+	// Point is where the place's label goes: a unit's pole of inaccessibility (the
+	// point inside it farthest from its edges), a locality's own point.
+	Point orb.Point
+	// Bound is the unit's bounding box, or the locality's point.
+	Bound orb.Bound
+}
+
+// simplifyDegrees is the Douglas-Peucker tolerance, in degrees (about 20 m), of the outlines
+// that label points are found in: a label point is hundreds of metres from the edges of
+// any unit, and the full outlines would take seconds to dissolve instead of a fraction.
+const simplifyDegrees = 0.0002
+
+// labelPrecision is how close to the true pole of inaccessibility a label point is, in
+// metres: much finer than a label is wide at any zoom that shows it.
+const labelPrecision = 50.0
+
+// FromReference returns the places of ref: municipalities, postos and sucos by P-code,
+// then the localities in gazetteer order.
+func FromReference(ref *data.Reference) ([]Place, error) {
+	type group struct {
+		code, name      string
+		parents         []Parent
+		pop, households int
+		bound           orb.Bound
+		polys           []orb.Polygon
+	}
+	groups := map[string]*group{}
+	dp := simplify.DouglasPeucker(simplifyDegrees)
+	add := func(code, name string, parents []Parent, u *analysis.AdminUnit, simple orb.MultiPolygon) {
+		g := groups[code]
+		if g == nil {
+			g = &group{code: code, name: name, parents: parents, bound: u.Geometry.Bound()}
+			groups[code] = g
+		}
+		g.pop = addCount(g.pop, u.Population)
+		g.households = addCount(g.households, u.Households)
+		g.bound = g.bound.Union(u.Geometry.Bound())
+		g.polys = append(g.polys, simple...)
+	}
+	var out []Place
+	sucos := make(map[string]int, len(ref.Units))
+	var municipalities, postos []string
+	for i := range ref.Units {
+		u := &ref.Units[i]
+		region := Parent{Municipality, u.RegionCode, u.RegionName}
+		posto := Parent{Posto, u.ParentCode, u.ParentName}
+		simple := dp.MultiPolygon(u.Geometry.Clone())
+		if u.RegionCode != "" {
+			if groups[u.RegionCode] == nil {
+				municipalities = append(municipalities, u.RegionCode)
+			}
+			add(u.RegionCode, u.RegionName, nil, u, simple)
+		}
+		if u.ParentCode != "" {
+			if groups[u.ParentCode] == nil {
+				postos = append(postos, u.ParentCode)
+			}
+			var parents []Parent
+			if u.RegionCode != "" {
+				parents = []Parent{region}
+			}
+			add(u.ParentCode, u.ParentName, parents, u, simple)
+		}
+		var parents []Parent
+		for _, p := range []Parent{posto, region} {
+			if p.Code != "" {
+				parents = append(parents, p)
+			}
+		}
+		pt, err := label(simple)
+		if err != nil {
+			return nil, fmt.Errorf("suco %s: %w", u.Code, err)
+		}
+		sucos[u.Code] = len(out)
+		out = append(out, Place{Name: u.Name, Level: Suco, Code: u.Code, Parents: parents,
+			Population: u.Population, Households: u.Households, Point: pt, Bound: u.Geometry.Bound()})
+	}
+	var units []Place
+	for _, level := range []struct {
+		level Level
+		codes []string
+	}{{Municipality, municipalities}, {Posto, postos}} {
+		slices.Sort(level.codes)
+		for _, code := range level.codes {
+			g := groups[code]
+			dissolved, err := dissolve(g.polys)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", level.level, code, err)
+			}
+			pt, err := label(dissolved)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s: %w", level.level, code, err)
+			}
+			units = append(units, Place{Name: g.name, Level: level.level, Code: code, Parents: g.parents,
+				Population: g.pop, Households: g.households, Point: pt, Bound: g.bound})
+		}
+	}
+	slices.SortFunc(out, func(a, b Place) int { return cmp.Compare(a.Code, b.Code) })
+	out = append(units, out...)
+	byCode := make(map[string]int, len(out))
+	for i, p := range out {
+		byCode[p.Code] = i
+	}
+	for _, l := range ref.Localities {
+		var parents []Parent
+		if i, ok := byCode[l.UnitCode]; ok && l.UnitCode != "" {
+			s := out[i]
+			parents = append([]Parent{{Suco, s.Code, s.Name}}, s.Parents...)
+		}
+		out = append(out, Place{Name: l.Name, Level: Locality, Kind: l.Kind, Parents: parents,
+			Population: -1, Households: -1, Point: l.Point, Bound: orb.Bound{Min: l.Point, Max: l.Point}})
+	}
+	return out, nil
+}
+
+// addCount adds census count n to sum; either unknown (negative) makes it unknown.
+func addCount(sum, n int) int {
+	if sum < 0 || n < 0 {
+		return -1
+	}
+	return sum + n
+}
+
+// label returns the pole of inaccessibility of mp, found in a local equirectangular
+// projection in metres so that east-west and north-south distances weigh alike.
+func label(mp orb.MultiPolygon) (orb.Point, error) {
+	if len(mp) == 0 {
+		return orb.Point{}, fmt.Errorf("no polygon to label")
+	}
+	c := mp.Bound().Center()
+	kx := 111320 * math.Cos(c[1]*math.Pi/180)
+	const ky = 110574.0
+	local := make(orb.MultiPolygon, len(mp))
+	for i, p := range mp {
+		local[i] = make(orb.Polygon, len(p))
+		for j, r := range p {
+			lr := make(orb.Ring, len(r))
+			for k, v := range r {
+				lr[k] = orb.Point{(v[0] - c[0]) * kx, (v[1] - c[1]) * ky}
+			}
+			local[i][j] = lr
+		}
+	}
+	pt, _ := polylabel.MultiPolygon(local, labelPrecision)
+	return orb.Point{c[0] + pt[0]/kx, c[1] + pt[1]/ky}, nil
+}
+
+// dissolve returns the union of polys, the sucos of one posto or municipality.
+func dissolve(polys []orb.Polygon) (orb.MultiPolygon, error) {
+	gs := make([]geom.Geometry, 0, len(polys))
+	for _, p := range polys {
+		rings := make([]geom.LineString, len(p))
+		for i, r := range p {
+			flat := make([]float64, 0, 2*len(r))
+			for _, v := range r {
+				flat = append(flat, v[0], v[1])
+			}
+			rings[i] = geom.NewLineString(geom.NewSequence(flat, geom.DimXY))
+		}
+		gs = append(gs, geom.NewPolygon(rings).AsGeometry())
+	}
+	u, err := geom.UnionMany(gs)
+	if err != nil {
+		return nil, fmt.Errorf("dissolve %d polygons: %w", len(gs), err)
+	}
+	var sp []geom.Polygon
+	switch u.Type() {
+	case geom.TypePolygon:
+		p, _ := u.AsPolygon()
+		sp = append(sp, p)
+	case geom.TypeMultiPolygon:
+		m, _ := u.AsMultiPolygon()
+		for i := range m.NumPolygons() {
+			sp = append(sp, m.PolygonN(i))
+		}
+	}
+	ring := func(l geom.LineString) orb.Ring {
+		s := l.Coordinates()
+		r := make(orb.Ring, s.Length())
+		for i := range r {
+			xy := s.GetXY(i)
+			r[i] = orb.Point{xy.X, xy.Y}
+		}
+		return r
+	}
+	out := make(orb.MultiPolygon, 0, len(sp))
+	for _, p := range sp {
+		if p.IsEmpty() {
+			continue
+		}
+		op := orb.Polygon{ring(p.ExteriorRing())}
+		for i := range p.NumInteriorRings() {
+			op = append(op, ring(p.InteriorRingN(i)))
+		}
+		out = append(out, op)
+	}
+	return out, nil
+}
