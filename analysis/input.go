@@ -15,6 +15,9 @@ type Shoreline struct {
 	Date        time.Time
 	Uncertainty float64 // metres, > 0
 	Satellite   string  // the sensor that saw it (CoastSat's satname: L5, L8, S2, …), or ""
+	// Synthetic marks a shoreline no sensor saw: generated, as `tasi demo` generates its
+	// series, and marked so in its file. A run that measures one describes no real coast.
+	Synthetic bool
 	// Geometry holds a line shoreline. Lines may cross themselves and each other, as
 	// contour-traced shorelines do: every crossing with a transect counts and the
 	// intersect mode picks one.
@@ -103,6 +106,11 @@ type Provenance struct {
 	Finished   time.Time         // UTC
 	Parameters map[string]string // every setting, by its command-line name
 	Inputs     []InputFile
+	// Synthetic says that at least one shoreline the run measured was generated rather
+	// than seen (Input.Synthetic), so that every answer and export of the run can say its
+	// rates describe no real coast. Stores keep it with the run; runs stored before tasi
+	// recorded it read as not synthetic.
+	Synthetic bool
 }
 
 // InputFile is one file a run read, with its SHA-256 so a later reader can tell whether
@@ -111,6 +119,17 @@ type InputFile struct {
 	Role   string // shorelines, admin, transects, coast, land, series
 	Path   string
 	SHA256 string
+}
+
+// Synthetic reports whether any shoreline of the input is synthetic: one generated
+// shoreline among real ones is enough to make every rate it enters untrustworthy.
+func (in Input) Synthetic() bool {
+	for _, s := range in.Shorelines {
+		if s.Synthetic {
+			return true
+		}
+	}
+	return false
 }
 
 // Centre is the centre of the data to be measured — the shorelines, or the given

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -92,4 +93,55 @@ func (res *Result) Zones() []utm.Zone {
 		}
 	}
 	return zs
+}
+
+// Period is the time a run's shorelines span: the dates of its first and last shoreline,
+// UTC. Both are zero when the run has none.
+type Period struct {
+	First, Last time.Time
+}
+
+// Period returns the dates of the run's first and last shorelines, or, for a series run
+// (which keeps no shorelines), of the first and last positions on any transect: the
+// period its rates describe, which a reader must see before trusting a forecast.
+func (res *Result) Period() Period {
+	var p Period
+	add := func(t time.Time) {
+		if t.IsZero() {
+			return
+		}
+		t = t.UTC()
+		if p.First.IsZero() || t.Before(p.First) {
+			p.First = t
+		}
+		if p.Last.IsZero() || t.After(p.Last) {
+			p.Last = t
+		}
+	}
+	for _, s := range res.Shorelines {
+		add(s.Date)
+	}
+	if len(res.Shorelines) == 0 {
+		for _, t := range res.Transects {
+			add(t.Stats.First)
+			add(t.Stats.Last)
+		}
+	}
+	return p
+}
+
+// Satellites returns the distinct sensors the run's shorelines name (Shoreline.Satellite,
+// split where the features of one date came from several, "L8+S2"), in byte order; nil
+// when none names one (shorelines digitised by hand, synthetic ones, a series run).
+func (res *Result) Satellites() []string {
+	var out []string
+	for _, s := range res.Shorelines {
+		for _, name := range strings.Split(s.Satellite, "+") {
+			if name = strings.TrimSpace(name); name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
@@ -37,6 +38,12 @@ type (
 		Intersections int               `json:"intersections"`
 		Units         int               `json:"units"`
 		Parameters    map[string]string `json:"parameters"`
+		Synthetic     *bool             `json:"synthetic"`
+		Period        *struct {
+			First *string `json:"first"`
+			Last  *string `json:"last"`
+		} `json:"period"`
+		Sources []string `json:"sources"`
 	}
 	unitOut struct {
 		PCode             string   `json:"pcode"`
@@ -376,6 +383,26 @@ func testRoutes(t *testing.T, h http.Handler, d *demoRun) {
 		if run.Parameters["spacing"] != "50" {
 			t.Errorf("parameters %v", run.Parameters)
 		}
+		// The demo's provenance: synthetic, its shorelines' period, and its shoreline
+		// file (its shorelines name no satellite), by base name.
+		checkProvenance := func(path string, run runOut) {
+			t.Helper()
+			p := res.Period()
+			first, last := p.First.Format(time.DateOnly), p.Last.Format(time.DateOnly)
+			if run.Synthetic == nil || !*run.Synthetic {
+				t.Errorf("%s: synthetic %v, want true", path, run.Synthetic)
+			}
+			if run.Period == nil || run.Period.First == nil || *run.Period.First != first || run.Period.Last == nil || *run.Period.Last != last {
+				t.Errorf("%s: period %+v, want %s – %s", path, run.Period, first, last)
+			}
+			if !slices.Equal(run.Sources, []string{"shorelines.gpkg"}) {
+				t.Errorf("%s: sources %q, want the shoreline file by base name", path, run.Sources)
+			}
+		}
+		if p := res.Period(); p.First.Year() != 2015 || p.Last.Year() != 2024 {
+			t.Errorf("demo period %v – %v, want 2015 – 2024", p.First, p.Last)
+		}
+		checkProvenance("/api/v1/runs", run)
 		for _, path := range []string{"/api/v1/runs/1", "/api/v1/runs/latest"} {
 			var one runOut
 			r := get(t, h, path)
@@ -383,6 +410,7 @@ func testRoutes(t *testing.T, h http.Handler, d *demoRun) {
 			if r.status != 200 || one.ID != 1 || one.Transects != len(res.Transects) {
 				t.Errorf("%s: %d %+v", path, r.status, one)
 			}
+			checkProvenance(path, one)
 		}
 	})
 

@@ -85,7 +85,7 @@ func postgisAssessor(s *postgis.Store) *runAssessor {
 			return nil, analysis.Provenance{}, err
 		}
 		return res, analysis.Provenance{Version: run.Version, Started: run.AnalysisStarted, Finished: run.AnalysisFinished,
-			Parameters: run.Parameters, Inputs: run.Inputs}, nil
+			Parameters: run.Parameters, Inputs: run.Inputs, Synthetic: run.Synthetic}, nil
 	}}
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -69,6 +70,42 @@ type runJSON struct {
 	Units         int               `json:"units"`
 	Parameters    map[string]string `json:"parameters"`
 	Inputs        []inputJSON       `json:"inputs"`
+	// Synthetic, Period and Sources are the run's provenance, which the web map shows
+	// on every view: a synthetic run under a permanent banner, the period in the header.
+	Synthetic bool       `json:"synthetic"`
+	Period    periodJSON `json:"period"`
+	Sources   []string   `json:"sources"`
+}
+
+// periodJSON is the time a run's shorelines span, dates as YYYY-MM-DD; both null when it
+// is not known (a run that failed before storing its shorelines).
+type periodJSON struct {
+	First *string `json:"first"`
+	Last  *string `json:"last"`
+}
+
+// maxSources bounds the sources of a run: a folder of CoastSeg files holds one file per
+// date, hundreds, which say nothing more than the first few.
+const maxSources = 20
+
+// runSources names where a run's shorelines came from: the sensors they name (CoastSat's
+// satname: L5, L8, S2, …) when any does, else the files the shorelines or series were
+// read from, by base name as inputs are published; at most maxSources.
+func runSources(r results.Run) []string {
+	out := []string{}
+	if len(r.Satellites) > 0 {
+		out = append(out, r.Satellites...)
+	} else {
+		for _, in := range r.Inputs {
+			if in.Role != "shorelines" && in.Role != "series" {
+				continue
+			}
+			if name := baseName(in.Path); name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out[:min(len(out), maxSources)]
 }
 
 // inputJSON is a file a run read: its base name, never the folder it was in.
@@ -88,6 +125,7 @@ func newRunJSON(r results.Run) runJSON {
 		ID: r.ID, Status: r.Status, Error: text(r.Error), Started: instant(r.Started), Finished: instant(r.Finished),
 		Version: r.Version, EPSG: r.EPSG, Shorelines: r.Shorelines, Transects: r.Transects, Missed: r.Missed,
 		Intersections: r.Intersections, Units: r.Units, Parameters: p, Inputs: inputs,
+		Synthetic: r.Synthetic, Period: periodJSON{First: day(r.Period.First), Last: day(r.Period.Last)}, Sources: runSources(r),
 	}
 }
 

@@ -51,6 +51,8 @@ var demoOnce = sync.OnceValues(func() (*demoRun, error) {
 		Started:    time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Finished:   time.Date(2026, 1, 2, 3, 4, 9, 0, time.UTC),
 		Parameters: map[string]string{"spacing": "50", "mode": "seaward"},
+		Inputs:     []analysis.InputFile{{Role: "shorelines", Path: "/srv/tasi/demo/shorelines.gpkg", SHA256: "5ca1ab1e"}},
+		Synthetic:  true,
 	}
 	return &demoRun{res: res, prov: prov}, nil
 })
@@ -103,7 +105,7 @@ func newMemory(t testing.TB, d *demoRun) *results.Memory {
 	t.Helper()
 	m, err := results.NewMemory(results.Run{
 		ID: 1, Status: results.StatusSucceeded, Version: d.prov.Version, Started: d.prov.Started, Finished: d.prov.Finished,
-		Parameters: d.prov.Parameters,
+		Parameters: d.prov.Parameters, Inputs: d.prov.Inputs, Synthetic: d.prov.Synthetic,
 	}, d.res)
 	if err != nil {
 		t.Fatal(err)

@@ -277,8 +277,8 @@ func TestAtRiskXLSXReadBack(t *testing.T) {
 		}
 	}
 	tables, err := f.GetTables("At risk")
-	if err != nil || len(tables) != 1 || tables[0].Range != "A2:AG6" {
-		t.Errorf("At risk tables %+v, %v, want one on the HXL row and the rows, A2:AG6", tables, err)
+	if err != nil || len(tables) != 1 || tables[0].Range != "A2:AH6" {
+		t.Errorf("At risk tables %+v, %v, want one on the HXL row and the rows, A2:AH6", tables, err)
 	}
 
 	// The displacement outlook, counted by hand from the sample: communities in the band

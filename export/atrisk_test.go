@@ -67,6 +67,7 @@ func atRiskSample() *plan.List {
 				{Role: "shorelines", Path: "shorelines/", SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
 				{Role: "admin", Path: "bundled sucos (COD-AB 2020)", SHA256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"},
 			},
+			Synthetic: true,
 		},
 		Caveats: []string{
 			"Suco boundaries: OCHA COD-AB, \"for information only, not official\".",

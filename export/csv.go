@@ -7,6 +7,12 @@
 // Every writer is deterministic: the same Result or List gives the same bytes. Undefined
 // values (NaN statistics, unknown census figures) are empty cells, never 0 or "NaN".
 // Coordinates are WGS84 lon/lat in degrees, distances metres, rates metres per year.
+//
+// A synthetic run (analysis.Provenance.Synthetic) says so in every list and plan: the
+// caveats carry it, and the column data_synthetic beside run_id does for readers that
+// see no caveat (a strict CSV reader, a row copied out). transects.csv and
+// admin_change.csv keep their DSAS-like columns, which tools read by position and name:
+// the SYNTHETIC.txt that tasi demo writes beside them is their notice.
 package export
 
 import (

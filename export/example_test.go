@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/export"
 	"github.com/tasi-gis/tasi/plan"
 )
@@ -18,6 +19,7 @@ func ExampleAtRiskCSV() {
 	h := plan.Horizon{Years: 20, Date: ref.AddDate(20, 0, 0)}
 	l := &plan.List{
 		RunID: "demo", RefDate: ref, Horizons: []plan.Horizon{h},
+		Provenance: analysis.Provenance{Synthetic: true}, // a run of tasi demo's shorelines
 		Rows: []plan.AtRisk{{
 			Community: plan.Community{
 				Code: "TL050503-02", Name: "Suai Loro", Point: orb.Point{125.2561, -9.337},
@@ -35,9 +37,9 @@ func ExampleAtRiskCSV() {
 		fmt.Println(err)
 	}
 	// Output:
-	// municipality_code,municipality_name,posto_code,posto_name,suco_code,suco_name,community_name,community_code,lat,lon,distance_to_shore_m,rate_m_yr,rate_ci_m_yr,rate_method,n_transects,transect_ids,year_reached,year_reached_band,horizon_year,in_zone,in_band,p_reached,people_at_risk,households_at_risk,p_reached_2045,population,households,count_rule,severity,run_id,reference_date
-	// #adm1+code,#adm1+name,#adm2+code,#adm2+name,#adm3+code,#adm3+name,#loc+name,#loc+code,#geo+lat,#geo+lon,#indicator+shore_distance,#indicator+shoreline_rate,#indicator+shoreline_rate+ci,#meta+rate_method,#meta+transects+num,#meta+transects+list,#indicator+year_reached,#indicator+year_reached+band,#date+year+horizon,#indicator+in_zone,#indicator+in_band,#indicator+p_reached,#affected,#affected+hh,#indicator+p_reached+y2045,#population,#population+hh,#meta+count_rule,#severity,#meta+run+id,#date+reference
-	// TL05,Covalima,TL0505,Suai,TL050503,Suai Loro,Suai Loro,TL050503-02,-9.337000,125.256100,66.0,-1.60,0.55,LRR,1,T3310,2042.3,2036.0,2045,true,true,0.620,,,0.620,,,unknown (no census count),medium,demo,2025-01-01
+	// municipality_code,municipality_name,posto_code,posto_name,suco_code,suco_name,community_name,community_code,lat,lon,distance_to_shore_m,rate_m_yr,rate_ci_m_yr,rate_method,n_transects,transect_ids,year_reached,year_reached_band,horizon_year,in_zone,in_band,p_reached,people_at_risk,households_at_risk,p_reached_2045,population,households,count_rule,severity,run_id,data_synthetic,reference_date
+	// #adm1+code,#adm1+name,#adm2+code,#adm2+name,#adm3+code,#adm3+name,#loc+name,#loc+code,#geo+lat,#geo+lon,#indicator+shore_distance,#indicator+shoreline_rate,#indicator+shoreline_rate+ci,#meta+rate_method,#meta+transects+num,#meta+transects+list,#indicator+year_reached,#indicator+year_reached+band,#date+year+horizon,#indicator+in_zone,#indicator+in_band,#indicator+p_reached,#affected,#affected+hh,#indicator+p_reached+y2045,#population,#population+hh,#meta+count_rule,#severity,#meta+run+id,#meta+synthetic,#date+reference
+	// TL05,Covalima,TL0505,Suai,TL050503,Suai Loro,Suai Loro,TL050503-02,-9.337000,125.256100,66.0,-1.60,0.55,LRR,1,T3310,2042.3,2036.0,2045,true,true,0.620,,,0.620,,,unknown (no census count),medium,demo,true,2025-01-01
 }
 
 // An API handler picks the format from the request and names the download.

@@ -153,6 +153,7 @@ func relocationColumns(p *plan.RelocationPlan) ([]relocColumn, error) {
 			func(p *plan.RelocationPlan, _ relocRow) cell { return numberCell(float64(p.Horizon.Year()), 0) }},
 		{Column{Name: "run_id", HXL: "#meta+run+id", kind: textKind, Meaning: "the analysis run the plan comes from"},
 			func(p *plan.RelocationPlan, _ relocRow) cell { return textCell(p.RunID) }},
+		{syntheticColumn(), func(p *plan.RelocationPlan, _ relocRow) cell { return boolCell(p.Provenance.Synthetic) }},
 		{Column{Name: "reference_date", HXL: "#date+reference", Unit: "YYYY-MM-DD", kind: textKind,
 			Meaning: "the data's reference date the horizon counts from"},
 			func(p *plan.RelocationPlan, _ relocRow) cell { return textCell(date(p.RefDate)) }},

@@ -37,7 +37,7 @@ func relocationSample(dem bool) *plan.RelocationPlan {
 		AreaPerPerson: 45, CoveredPerPerson: 3.5, Cell: 250, MinCellShare: 0.1, MinElevation: 10, MaxSlope: 5.71,
 		ElevationApplied: dem, Sites: "grid of 250 m cells over the safe land",
 		Provenance: analysis.Provenance{Version: "1.2.3", Parameters: map[string]string{"confidence": "90"},
-			Inputs: []analysis.InputFile{{Role: "shorelines", Path: "s.gpkg", SHA256: "ab12"}}},
+			Inputs: []analysis.InputFile{{Role: "shorelines", Path: "s.gpkg", SHA256: "ab12"}}, Synthetic: true},
 		Caveats: []string{"synthetic", "Elevation criterion not applied: no DEM."},
 		Rows: []plan.Relocation{
 			{

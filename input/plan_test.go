@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -85,5 +86,31 @@ func TestPlanInputsBundled(t *testing.T) {
 	res.Units[0].Unit.Code = "TL999901"
 	if _, _, err := PlanInputs(context.Background(), res, "1", analysis.Provenance{}, PlanSources{}, ref); !errors.Is(err, ErrNoCommunities) {
 		t.Errorf("a run in Timor-Leste on its own units: %v, want ErrNoCommunities", err)
+	}
+}
+
+// TestPlanInputsSynthetic: a synthetic run's inputs carry CaveatSynthetic first, before
+// OCHA's, so that every list and plan built on them says so; a real run's do not.
+func TestPlanInputsSynthetic(t *testing.T) {
+	ref, err := data.TimorLeste()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := runAt(t, orb.Point{125.57, -8.55})
+	res.Units[0].Unit.Code = ref.Units[0].Code
+	for _, tc := range []struct {
+		synthetic bool
+		want      []string
+	}{
+		{true, []string{CaveatSynthetic, CaveatOCHA}},
+		{false, []string{CaveatOCHA}},
+	} {
+		in, _, err := PlanInputs(context.Background(), res, "1", analysis.Provenance{Synthetic: tc.synthetic}, PlanSources{}, ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(in.Caveats, tc.want) || in.Provenance.Synthetic != tc.synthetic {
+			t.Errorf("synthetic %v: caveats %q, provenance synthetic %v", tc.synthetic, in.Caveats, in.Provenance.Synthetic)
+		}
 	}
 }

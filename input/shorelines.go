@@ -32,6 +32,7 @@ type feature struct {
 	date        time.Time
 	unc         float64
 	sat         string
+	synthetic   bool // marked as generated (the field SyntheticField)
 	lines       orb.MultiLineString
 	points      orb.MultiPoint
 }
@@ -156,6 +157,7 @@ func (l *loader) readShorelineFile(ctx context.Context, src sourceFile, seen map
 		uncField, _ = fields.get("geoaccuracy")
 	}
 	satField, _ := fields.get("satname")
+	synField, _ := fields.get(SyntheticField)
 	maxGap := l.c.MaxGap
 	if maxGap == 0 {
 		if _, coastsat := fields.get("geoaccuracy"); coastsat || satField != "" {
@@ -168,6 +170,7 @@ func (l *loader) readShorelineFile(ctx context.Context, src sourceFile, seen map
 		notes = append(notes, n)
 	}
 	defaulted := make(map[string]int) // unusable uncertainty value → features
+	synthetic := 0                    // features marked synthetic
 
 	var out []feature
 	for _, f := range lay.Features {
@@ -209,6 +212,14 @@ func (l *loader) readShorelineFile(ctx context.Context, src sourceFile, seen map
 		if v, ok := f.Fields[satField]; ok && satField != "" {
 			ft.sat = strings.TrimSpace(fmt.Sprint(v))
 		}
+		if v, ok := f.Fields[synField]; ok && synField != "" {
+			if ft.synthetic, err = flag(v); err != nil {
+				return nil, fmt.Errorf("read shorelines %s: field %q: %w", where(f.FID), synField, err)
+			}
+			if ft.synthetic {
+				synthetic++
+			}
+		}
 		out = append(out, ft)
 	}
 	// Cleaning whole-coast lines (the crossing sweep above all) is most of the reading:
@@ -248,6 +259,10 @@ func (l *loader) readShorelineFile(ctx context.Context, src sourceFile, seen map
 		n := defaulted[v]
 		fileNote(Note{Kind: DefaultUncertainty, Feature: -1, Field: uncField, Count: n,
 			Message: fmt.Sprintf("%d features hold %q, not a number of metres: the default uncertainty of %g m is used", n, v, l.c.DefaultUncertainty)})
+	}
+	if synthetic > 0 {
+		fileNote(Note{Kind: Info, Feature: -1, Field: synField, Count: synthetic,
+			Message: fmt.Sprintf("%d features are marked synthetic (generated, as by tasi demo): the run will be marked synthetic and its rates describe no real coast", synthetic)})
 	}
 	l.report.Notes = append(l.report.Notes, notes...)
 	return out, nil
@@ -457,6 +472,7 @@ func (l *loader) join(feats []feature) []analysis.Shoreline {
 			}
 			labels = append(labels, f.label())
 			uncs = append(uncs, f.unc)
+			s.Synthetic = s.Synthetic || f.synthetic
 			if f.sat != "" && !slices.Contains(sats, f.sat) {
 				sats = append(sats, f.sat)
 			}
@@ -547,6 +563,35 @@ func number(v any) (float64, error) {
 		return x, nil
 	}
 	return 0, fmt.Errorf("%v (%T) is not a number", v, v)
+}
+
+// SyntheticField is the attribute that marks a shoreline feature as generated rather
+// than seen: `tasi demo` writes it as 1 on every feature of its synthetic shorelines, so
+// that any later analysis of the file knows, whoever runs it. Any non-zero number, or
+// true, yes or 1 as text, marks a feature; null, 0, false, no and empty text do not.
+const SyntheticField = "synthetic"
+
+// flag reads a yes/no attribute: a number (non-zero is yes) or text.
+func flag(v any) (bool, error) {
+	switch t := v.(type) {
+	case nil:
+		return false, nil
+	case bool:
+		return t, nil
+	case string:
+		switch strings.ToLower(strings.TrimSpace(t)) {
+		case "", "0", "false", "no", "f", "n":
+			return false, nil
+		case "1", "true", "yes", "t", "y":
+			return true, nil
+		}
+		return false, fmt.Errorf("%q is not a yes or no (want 1 or 0, true or false)", t)
+	}
+	x, err := number(v)
+	if err != nil || math.IsNaN(x) {
+		return false, fmt.Errorf("%v is not a yes or no (want 1 or 0, true or false)", v)
+	}
+	return x != 0, nil
 }
 
 // metres reads a positive length attribute.

@@ -265,6 +265,10 @@ func analyze(ctx context.Context, e *env, c analyzeConfig) (*analysis.Result, er
 		Finished:   time.Now().UTC(),
 		Parameters: params,
 		Inputs:     files,
+		Synthetic:  in.Synthetic(),
+	}
+	if prov.Synthetic {
+		e.log.Warn("the shorelines are synthetic: the run is marked so, and its rates, forecasts and lists describe no real coast")
 	}
 	if err := writeOutputs(ctx, e, c, res, prov, hazard, db.writer(ctx, res, prov, hazard)); err != nil {
 		return nil, err

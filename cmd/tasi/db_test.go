@@ -408,26 +408,29 @@ func TestParseInterspersed(t *testing.T) {
 	}
 }
 
-// TestRunsTable checks the table of runs for a failed and an abandoned run, and for a run
-// failed as abandoned, whose duration is unknown.
+// TestRunsTable checks the table of runs for a synthetic run, a failed and an abandoned
+// run, and a run failed as abandoned, whose duration is unknown.
 func TestRunsTable(t *testing.T) {
 	var b bytes.Buffer
 	runs := []postgis.Run{
+		{ID: 13, Status: postgis.Succeeded, Synthetic: true, Version: "v1", Transects: 10, Units: 1,
+			AnalysisStarted: mustTime(t, "2026-01-03T00:00:00Z"), WriteFinished: mustTime(t, "2026-01-03T00:00:01.5Z")},
 		{ID: 12, Status: postgis.Running, Abandoned: true, Version: "v1", Transects: 15670, Units: 98},
 		{ID: 11, Status: postgis.Failed, Error: "write run 11: context canceled\nmore", Version: "v1", Transects: 10, Units: 1},
 		// Killed, and marked failed by an analyze three days later: not a 72-hour run.
 		{ID: 10, Status: postgis.Failed, WriterLost: true, Error: "abandoned: the writer's database session ended before the run was stored",
 			Version: "v1", Transects: 10, Units: 1},
 	}
-	runs[0].AnalysisStarted = mustTime(t, "2026-01-02T03:04:05Z")
-	runs[1].AnalysisStarted = mustTime(t, "2026-01-02T03:00:00Z")
-	runs[1].WriteFinished = mustTime(t, "2026-01-02T03:00:09.26Z")
-	runs[2].AnalysisStarted = mustTime(t, "2026-01-01T02:00:00Z")
-	runs[2].WriteFinished = mustTime(t, "2026-01-04T02:00:00Z")
+	runs[1].AnalysisStarted = mustTime(t, "2026-01-02T03:04:05Z")
+	runs[2].AnalysisStarted = mustTime(t, "2026-01-02T03:00:00Z")
+	runs[2].WriteFinished = mustTime(t, "2026-01-02T03:00:09.26Z")
+	runs[3].AnalysisStarted = mustTime(t, "2026-01-01T02:00:00Z")
+	runs[3].WriteFinished = mustTime(t, "2026-01-04T02:00:00Z")
 	if err := printRuns(&b, runs); err != nil {
 		t.Fatal(err)
 	}
 	want := "ID  STATUS     STARTED (UTC)        DURATION  TRANSECTS  UNITS  VERSION  NOTE\n" +
+		"13  succeeded  2026-01-03 00:00:00  1.5s      10         1      v1       synthetic shorelines (tasi demo): no real coast\n" +
 		"12  abandoned  2026-01-02 03:04:05  –         15670      98     v1\n" +
 		"11  failed     2026-01-02 03:00:00  9.3s      10         1      v1       write run 11: context canceled\n" +
 		"10  failed     2026-01-01 02:00:00  –         10         1      v1       abandoned: the writer's database session ended before the r…\n"

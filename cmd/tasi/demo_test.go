@@ -1,14 +1,17 @@
 package main
 
 import (
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/tasi-gis/tasi/data/gpkg"
 )
 
 // TestDemoLoops runs the demo end to end: its whole-coast synthetic shorelines keep the
 // loops real ones have, so some cross themselves; analyze measures them as they are,
-// reports them, and still recovers the known rate field.
+// reports them, still recovers the known rate field, and marks its run synthetic.
 func TestDemoLoops(t *testing.T) {
 	dir := t.TempDir()
 	log, err := runCLI(t, "demo", "--dir", dir)
@@ -24,6 +27,15 @@ func TestDemoLoops(t *testing.T) {
 	}
 	if !regexp.MustCompile(`shorelines.gpkg feature \d+ at 12[4-7]\.\d{6},-[89]\.\d{6}: crosses itself`).MatchString(log) {
 		t.Errorf("no self-crossing note with its feature and lon/lat in the log:\n%s", log)
+	}
+	// The demo's own run is synthetic (TestAnalyzeSynthetic follows its shoreline file
+	// through a later analyze).
+	r, err := gpkg.ReadRun(t.Context(), filepath.Join(dir, "results.gpkg"), gpkg.WithoutIntersections())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Provenance.Synthetic {
+		t.Error("the demo's run is not marked synthetic")
 	}
 	med := regexp.MustCompile(`\|LRR − truth\|: median ([0-9.]+) m/yr, 95th percentile ([0-9.]+)`).FindStringSubmatch(log)
 	if med == nil {

@@ -68,7 +68,8 @@ func runRuns(ctx context.Context, e *env, args []string) error {
 // printRuns writes runs as a table. STARTED is when the analysis started (UTC), DURATION
 // runs from then until the run was stored or failed. A run whose writer was killed has
 // none: the schema records no sign of life after the start, and the time it was marked
-// failed is when the next analyze noticed, perhaps days later.
+// failed is when the next analyze noticed, perhaps days later. NOTE says why a run failed,
+// or that its shorelines were synthetic.
 func printRuns(w io.Writer, runs []postgis.Run) error {
 	var table bytes.Buffer
 	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
@@ -88,6 +89,9 @@ func printRuns(w io.Writer, runs []postgis.Run) error {
 			duration = r.WriteFinished.Sub(started).Round(100 * time.Millisecond).String()
 		}
 		note, _, _ := strings.Cut(r.Error, "\n")
+		if r.Synthetic && note == "" {
+			note = "synthetic shorelines (tasi demo): no real coast"
+		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", r.ID, status, started.Format("2006-01-02 15:04:05"),
 			duration, r.Transects, r.Units, r.Version, truncate(note, 60))
 	}

@@ -104,7 +104,7 @@ func withoutZones(h *plan.Hazard) *plan.Hazard {
 // postgisProvenance is the provenance of a stored run, as lists carry it.
 func postgisProvenance(run postgis.Run) analysis.Provenance {
 	return analysis.Provenance{Version: run.Version, Started: run.AnalysisStarted, Finished: run.AnalysisFinished,
-		Parameters: run.Parameters, Inputs: run.Inputs}
+		Parameters: run.Parameters, Inputs: run.Inputs, Synthetic: run.Synthetic}
 }
 
 // postgisRunReader reads runs back from the database for runAssessor. A failure while the

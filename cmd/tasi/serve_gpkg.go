@@ -134,7 +134,7 @@ func gpkgRunRecord(r *gpkg.Run) results.Run {
 	prov := r.Provenance
 	return results.Run{
 		ID: gpkgRunID(r.SHA256), Status: results.StatusSucceeded, Version: prov.Version, Started: prov.Started.UTC(), Finished: prov.Finished.UTC(),
-		EPSG: r.Result.Zone.EPSG(), Parameters: prov.Parameters, Inputs: prov.Inputs,
+		EPSG: r.Result.Zone.EPSG(), Parameters: prov.Parameters, Inputs: prov.Inputs, Synthetic: prov.Synthetic,
 	}
 }
 

@@ -14,7 +14,8 @@
 //	               forecast band (band 1), with the setback (UTM); only in runs written
 //	               with a forecast (WithHazard), and empty where every coast accretes
 //	runs           parameters, SHA-256 of every input, tasi version, start and end time,
-//	               and the forecast's settings (reference date, horizons, rate, band
+//	               whether its shorelines were synthetic (1) or seen (0), and the
+//	               forecast's settings (reference date, horizons, rate, band
 //	               confidence, setback), empty when the run has no forecast
 //
 // Geometry is stored in the run's UTM zone (EPSG:326xx/327xx), as DSAS keeps its results in
@@ -394,6 +395,14 @@ func forecastValues(h *plan.Hazard) []any {
 	return []any{h.RefDate, strings.Join(years, ","), h.RateKind.String(), h.Confidence, h.Setback}
 }
 
+// boolInt is b as a GeoPackage stores a flag: an integer, 0 or 1.
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func writeRun(wr *writer, prov analysis.Provenance) error {
 	res := wr.res
 	params, err := json.Marshal(prov.Parameters)
@@ -415,13 +424,14 @@ func writeRun(wr *writer, prov analysis.Provenance) error {
 		{Name: "n_transects", Type: ogr.Integer},
 		{Name: "n_intersections", Type: ogr.Integer},
 		{Name: "n_missed_transects", Type: ogr.Integer},
+		{Name: "synthetic", Type: ogr.Integer}, // 1 when a shoreline was generated, not seen
 	}, forecastRunFields...))
 	if err != nil {
 		return fmt.Errorf("layer runs: %w", err)
 	}
 	values := append([]any{prov.Version, prov.Started, prov.Finished, fmt.Sprintf("EPSG:%d", res.Zone.EPSG()),
 		string(params), string(inputs), int64(len(res.Shorelines)), int64(len(res.Transects)),
-		int64(len(res.Intersections)), int64(len(res.Missed))}, forecastValues(wr.hazard)...)
+		int64(len(res.Intersections)), int64(len(res.Missed)), boolInt(prov.Synthetic)}, forecastValues(wr.hazard)...)
 	if err := w.Write(nil, values...); err != nil {
 		return fmt.Errorf("layer runs: %w", err)
 	}

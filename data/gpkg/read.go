@@ -65,6 +65,8 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 //   - Result.Params is the zero Params: the file stores the settings by their
 //     command-line names, in Provenance.Parameters.
 //   - Missed lists the transects with no shoreline position (n = 0).
+//   - Shoreline.Synthetic is not kept per shoreline: Provenance.Synthetic says whether any
+//     was, and is false for files written before tasi recorded it.
 //
 // Units, transects and shorelines keep the file's order, which is the order Write was
 // given them in, so the 1-based feature ids (fid) are the unit, transect and shoreline
@@ -249,6 +251,7 @@ func readRun(l *ogr.Layer) (analysis.Provenance, utm.Zone, *plan.Hazard, error) 
 	prov.Version = f.str("tasi_version")
 	prov.Started = f.time("started")
 	prov.Finished = f.time("finished")
+	prov.Synthetic = f.int("synthetic") != 0 // absent in files written before tasi recorded it: not synthetic
 	crs := f.str("crs")
 	if s := f.str("parameters"); s != "" {
 		if err := json.Unmarshal([]byte(s), &prov.Parameters); err != nil {

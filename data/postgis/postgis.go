@@ -10,7 +10,8 @@
 // Web Mercator (EPSG:3857) copies, simplified for low zooms where that matters. See
 // migrations/0001_init.sql for every table and column, and the later migrations for what
 // they changed (0007 adds a run's forecast settings and its hazard_zones, written with
-// the run when WriteRun is given WithHazard).
+// the run when WriteRun is given WithHazard; 0008 whether its shorelines were synthetic,
+// and the period and satellites they cover).
 //
 // A run is written in two steps: its runs row is committed first with status 'running',
 // then all its rows are loaded with COPY in a second transaction that also sets the status

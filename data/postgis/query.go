@@ -84,6 +84,7 @@ func (r Run) result() results.Run {
 		ID: r.ID, Status: string(r.Status), Error: r.Error, Version: r.Version,
 		Started: r.AnalysisStarted, Finished: r.AnalysisFinished, EPSG: r.EPSG, Parameters: r.Parameters, Inputs: r.Inputs,
 		Shorelines: r.Shorelines, Transects: r.Transects, Intersections: r.Intersections, Missed: r.Missed, Units: r.Units,
+		Synthetic: r.Synthetic, Period: r.Period, Satellites: r.Satellites,
 	}
 }
 

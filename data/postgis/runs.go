@@ -43,6 +43,13 @@ type Run struct {
 	Parameters                        map[string]string
 	Inputs                            []analysis.InputFile
 
+	// Synthetic says a shoreline of the run was generated, not seen (false for runs
+	// stored before schema version 8); Period and Satellites are what its shorelines
+	// cover (analysis.Result.Period and Satellites), computed once when it was written.
+	Synthetic  bool
+	Period     analysis.Period
+	Satellites []string
+
 	// Row counts of the result, known before its rows are written.
 	Shorelines, Transects, Intersections, Missed, Units int
 
@@ -64,15 +71,21 @@ const runColumns = `r.id, r.status, coalesce(r.error, ''),
 	r.status = 'running' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = r.backend_pid),
 	r.status = 'failed' AND starts_with(r.error, 'abandoned: '),
 	r.tasi_version, r.analysis_started, r.analysis_finished, r.write_started, r.write_finished, r.epsg,
-	r.parameters, r.inputs, r.n_shorelines, r.n_transects, r.n_intersections, r.n_missed_transects, r.n_units`
+	r.parameters, r.inputs, r.n_shorelines, r.n_transects, r.n_intersections, r.n_missed_transects, r.n_units,
+	r.synthetic, r.period_first, r.period_last, r.satellites`
 
 func scanRun(row pgx.Row) (Run, error) {
 	var r Run
-	var started, finished, writeFinished *time.Time
+	var started, finished, writeFinished, first, last *time.Time
 	err := row.Scan(&r.ID, &r.Status, &r.Error, &r.Abandoned, &r.WriterLost,
 		&r.Version, &started, &finished, &r.WriteStarted, &writeFinished, &r.EPSG,
-		&r.Parameters, &r.Inputs, &r.Shorelines, &r.Transects, &r.Intersections, &r.Missed, &r.Units)
+		&r.Parameters, &r.Inputs, &r.Shorelines, &r.Transects, &r.Intersections, &r.Missed, &r.Units,
+		&r.Synthetic, &first, &last, &r.Satellites)
 	r.AnalysisStarted, r.AnalysisFinished, r.WriteFinished = utc(started), utc(finished), utc(writeFinished)
+	r.Period = analysis.Period{First: utc(first), Last: utc(last)}
+	if len(r.Satellites) == 0 {
+		r.Satellites = nil // as analysis.Result.Satellites gives none
+	}
 	r.WriteStarted = r.WriteStarted.UTC()
 	return r, err
 }

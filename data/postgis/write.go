@@ -141,16 +141,22 @@ func recordRun(ctx context.Context, conn *pgxpool.Conn, res *analysis.Result, pr
 		}
 		refDate, horizons, rate, confidence, setback = h.RefDate, years, h.RateKind.String(), h.Confidence, h.Setback
 	}
+	period, sats := res.Period(), res.Satellites()
+	if sats == nil {
+		sats = []string{}
+	}
 	var id int64
 	err = conn.QueryRow(ctx, `
 		INSERT INTO runs (tasi_version, analysis_started, analysis_finished, epsg, parameters, analysis_params, inputs,
 			n_shorelines, n_transects, n_intersections, n_missed_transects, n_units, backend_pid,
-			forecast_ref_date, forecast_horizons, forecast_rate, forecast_confidence, forecast_setback_m)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, pg_backend_pid(), $13, $14, $15, $16, $17)
+			forecast_ref_date, forecast_horizons, forecast_rate, forecast_confidence, forecast_setback_m,
+			synthetic, period_first, period_last, satellites)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, pg_backend_pid(), $13, $14, $15, $16, $17, $18, $19, $20, $21)
 		RETURNING id`,
 		prov.Version, nullTime(prov.Started), nullTime(prov.Finished), res.Zone.EPSG(), params, string(ap), inputs,
 		len(res.Shorelines), len(res.Transects), len(res.Intersections), len(res.Missed), len(res.Units),
 		refDate, horizons, rate, confidence, setback,
+		prov.Synthetic, nullTime(period.First), nullTime(period.Last), sats,
 	).Scan(&id)
 	return id, err
 }

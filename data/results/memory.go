@@ -26,7 +26,7 @@ type Memory struct {
 }
 
 // NewMemory returns a store serving res as run. run.ID must be positive and its status
-// StatusSucceeded; its counts are filled in from res when zero.
+// StatusSucceeded; its counts, Period and Satellites are filled in from res when zero.
 func NewMemory(run Run, res *analysis.Result) (*Memory, error) {
 	switch {
 	case res == nil:
@@ -52,6 +52,12 @@ func NewMemory(run Run, res *analysis.Result) (*Memory, error) {
 	fill(&run.Intersections, len(res.Intersections))
 	fill(&run.Missed, len(res.Missed))
 	fill(&run.Units, len(res.Units))
+	if run.Period == (analysis.Period{}) {
+		run.Period = res.Period()
+	}
+	if run.Satellites == nil {
+		run.Satellites = res.Satellites()
+	}
 
 	m := &Memory{
 		run:     run,

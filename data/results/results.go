@@ -51,6 +51,16 @@ type Run struct {
 	EPSG              int       // UTM zone the rates were measured in
 	Parameters        map[string]string
 	Inputs            []analysis.InputFile // files the analysis read, with full paths: the API publishes base names
+	// Synthetic says the run measured shorelines that were generated, not seen
+	// (analysis.Provenance.Synthetic): its rates describe no real coast. Runs stored before
+	// tasi recorded it are false.
+	Synthetic bool
+	// Period is the time the run's shorelines span (analysis.Result.Period); zero when
+	// unknown.
+	Period analysis.Period
+	// Satellites are the distinct sensors the run's shorelines name
+	// (analysis.Result.Satellites), empty when none names one.
+	Satellites []string
 
 	Shorelines, Transects, Intersections, Missed, Units int
 }

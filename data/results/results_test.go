@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/tasi-gis/tasi/analysis"
@@ -135,6 +136,37 @@ func TestSortKeys(t *testing.T) {
 	for _, k := range []string{"", "-mean_lrr", "MEAN_LRR", "lrr"} {
 		if results.ValidSortKey(k) {
 			t.Errorf("%q valid", k)
+		}
+	}
+}
+
+// TestMemoryProvenance: the memory store fills in the period and satellites of a run from
+// its result, keeps those the record gives, and keeps the record's synthetic flag.
+func TestMemoryProvenance(t *testing.T) {
+	day := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+	res := &analysis.Result{Zone: utm.Zone{Number: 51, South: true}, Shorelines: []analysis.Shoreline{
+		{Date: day(2001), Satellite: "L8"}, {Date: day(1999)}, {Date: day(2005), Satellite: "S2+L8"},
+	}}
+	given := analysis.Period{First: day(1990), Last: day(1991)}
+	for _, tc := range []struct {
+		name string
+		run  results.Run
+		want results.Run
+	}{
+		{"from the result", results.Run{Synthetic: true},
+			results.Run{Synthetic: true, Period: analysis.Period{First: day(1999), Last: day(2005)}, Satellites: []string{"L8", "S2"}}},
+		{"from the record", results.Run{Period: given, Satellites: []string{"L5"}},
+			results.Run{Period: given, Satellites: []string{"L5"}}},
+	} {
+		tc.run.ID, tc.run.Status = 1, results.StatusSucceeded
+		m, err := results.NewMemory(tc.run, res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := m.Run()
+		if got.Synthetic != tc.want.Synthetic || got.Period != tc.want.Period || !reflect.DeepEqual(got.Satellites, tc.want.Satellites) {
+			t.Errorf("%s: synthetic %v, period %v, satellites %q; want %v, %v, %q", tc.name,
+				got.Synthetic, got.Period, got.Satellites, tc.want.Synthetic, tc.want.Period, tc.want.Satellites)
 		}
 	}
 }

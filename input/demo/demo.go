@@ -97,8 +97,9 @@ func TimorLeste(c Config) (*Series, error) {
 	return &Series{Reference: ref, Zone: zone, Shorelines: shorelines, Rate: rate}, nil
 }
 
-// Input is the analysis input of the series: its shorelines in WGS84, with the bundled
-// coastline and sucos, as `tasi analyze` would read them from the demo's files.
+// Input is the analysis input of the series: its shorelines in WGS84, marked synthetic,
+// with the bundled coastline and sucos, as `tasi analyze` would read them from the demo's
+// files.
 func (s *Series) Input() analysis.Input {
 	in := analysis.Input{Coast: s.Reference.Coastline, Units: s.Reference.Units}
 	for i, sh := range s.Shorelines {
@@ -107,6 +108,7 @@ func (s *Series) Input() analysis.Input {
 			Date:        sh.Date,
 			Uncertainty: sh.Uncertainty,
 			Geometry:    project.MultiLineString(sh.Geometry.Clone(), s.Zone.Inverse),
+			Synthetic:   true,
 		})
 	}
 	return in
