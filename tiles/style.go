@@ -1,5 +1,11 @@
 package tiles
 
+import (
+	"strings"
+
+	"github.com/tasi-gis/tasi/data"
+)
+
 // rampStop is one stop of a colour ramp.
 type rampStop struct {
 	Value float64 `json:"value"`
@@ -73,6 +79,10 @@ func (h *Handler) style(base string, tj TileJSON, run Run) map[string]any {
 	}
 	if tj.Bounds != nil {
 		source["bounds"] = tj.Bounds
+	}
+	if _, ok := h.byName["roads"]; ok && !strings.Contains(tj.Attribution, data.RoadsCredit) {
+		// The roads drawn as context are credited with the map's other sources.
+		source["attribution"] = tj.Attribution + "; " + data.RoadsCredit
 	}
 	layer := func(id, kind, sourceLayer string, minzoom int, paint map[string]any) map[string]any {
 		l := map[string]any{"id": id, "type": kind, "source": "tasi", "source-layer": sourceLayer, "paint": paint}

@@ -207,7 +207,7 @@ func TestIndexLinksVersionedAssets(t *testing.T) {
 	sort.Strings(paths)
 	want := []string{
 		"static/app.css", "static/app.js", "static/chart.js", "static/i18n.js", "static/plans.js", "static/ramp.js",
-		"static/vendor/maplibre-gl.css", "static/vendor/maplibre-gl.mjs",
+		"static/search.js", "static/state.js", "static/table.js", "static/vendor/maplibre-gl.css", "static/vendor/maplibre-gl.mjs",
 	}
 	if !slices.Equal(paths, want) {
 		t.Errorf("index.html links %v, want %v", paths, want)
@@ -358,7 +358,7 @@ func TestPageKeysAreInDictionary(t *testing.T) {
 		}
 	}
 	callRE := regexp.MustCompile(`\bt\(\s*'([a-z0-9_]+)'`)
-	for _, name := range []string{"static/app.js", "static/chart.js", "static/i18n.js", "static/plans.js"} {
+	for _, name := range []string{"static/app.js", "static/chart.js", "static/i18n.js", "static/plans.js", "static/search.js", "static/table.js"} {
 		b, err := fs.ReadFile(files, name)
 		if err != nil {
 			t.Fatal(err)
@@ -370,6 +370,13 @@ func TestPageKeysAreInDictionary(t *testing.T) {
 	// Built from a locality's kind in app.js.
 	for _, k := range []string{"kind_1", "kind_2", "kind_3", "kind_4"} {
 		used[k] = "static/app.js"
+	}
+	// Built from a search result's level in search.js, and the table's column labels.
+	for _, k := range []string{"level_municipality", "level_posto", "level_suco", "level_locality"} {
+		used[k] = "static/search.js"
+	}
+	for _, m := range regexp.MustCompile(`label: '([a-z0-9_]+)'`).FindAllSubmatch(must(fs.ReadFile(files, "static/table.js")), -1) {
+		used[string(m[1])] = "static/table.js"
 	}
 	if len(used) < 40 {
 		t.Errorf("found %d keys in use, want at least 40: is the key pattern still right?", len(used))
@@ -450,4 +457,11 @@ func TestVendoredMapLibre(t *testing.T) {
 			t.Errorf("%s points at a source map that is not shipped", name)
 		}
 	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

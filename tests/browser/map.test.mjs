@@ -16,9 +16,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import http from 'node:http';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,10 +50,11 @@ async function api(p) {
   return res.json();
 }
 
-// Numbers as the page formats them in English (en-GB, explicit sign on rates).
+// Numbers as the page formats them in English (en-GB, explicit sign on rates, the minus
+// sign U+2212).
 const signed = (v, d = 2) => new Intl.NumberFormat('en-GB', {
   minimumFractionDigits: d, maximumFractionDigits: d, signDisplay: 'exceptZero',
-}).format(v);
+}).format(v).replace('-', '\u2212');
 const whole = (v) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }).format(v);
 
 test('web map: suco panel and transect chart match the API', { skip, timeout: 240_000 }, async (t) => {
@@ -626,5 +628,279 @@ test('web map: NFI depots and relocation sites match the plan API', { skip, time
   await page.selectOption('#lang-select', 'en');
 
   assert.deepEqual(offsite, [], 'the page requests nothing from other hosts');
+  assert.deepEqual(problems, [], 'no errors in the page');
+});
+
+// proxy serves BASE on a loopback port of its own that the test can stop and start again:
+// to the browser, stopping it is the server going away (connections refused, open ones
+// cut), which is what a planner sees when `tasi serve` stops or the network drops.
+async function startProxy() {
+  const target = new URL(BASE);
+  const sockets = new Set();
+  const handler = (req, res) => {
+    const up = http.request({
+      host: target.hostname, port: target.port, method: req.method, path: req.url,
+      headers: req.headers, // the Host is the proxy's: the style's tile URLs point back to it
+    }, (r) => { res.writeHead(r.statusCode, r.headers); r.pipe(res); });
+    up.on('error', () => { res.destroy(); });
+    req.pipe(up);
+  };
+  let server = null;
+  let port = 0;
+  const start = () => new Promise((resolve) => {
+    server = http.createServer(handler);
+    server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+    server.listen(port, '127.0.0.1', () => { port = server.address().port; resolve(); });
+  });
+  const stop = () => new Promise((resolve) => {
+    server.close(() => resolve());
+    for (const s of sockets) s.destroy();
+  });
+  await start();
+  return { url: () => `http://127.0.0.1:${port}/`, start, stop };
+}
+
+const idleIn = (page) => page.evaluate(() => new Promise((resolve, reject) => {
+  const map = window.tasiMap;
+  const timer = setTimeout(() => reject(new Error('the map did not settle in 30 s')), 30_000);
+  const done = () => { clearTimeout(timer); resolve(); };
+  if (map.loaded() && !map.isMoving()) done(); else map.once('idle', done);
+}));
+
+// Issue 13 as a planner meets it: a synthetic run says so; names and roads are drawn;
+// "Costa" is found and shown; a copied link opens the same map; the table sorts, filters
+// and downloads what it shows; a phone opens the panel on screen with 44 px targets; with
+// the server gone the page says so and comes back by itself. Screenshots: banner.png,
+// search.png, restored.png, table.png, phone.png, offline.png, recovered.png.
+test('web map: search, links, table, phone, offline', { skip, timeout: 300_000 }, async (t) => {
+  assert.ok(BASE, 'TASI_URL must be set under CI=true');
+  await mkdir(ARTIFACTS, { recursive: true });
+  const proxy = await startProxy();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  t.after(async () => { await browser.close(); await proxy.stop().catch(() => {}); });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  const problems = [];
+  let expectFailures = false;
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !expectFailures) problems.push(`console error: ${m.text()}`); });
+  page.on('requestfailed', (r) => { if (!expectFailures) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const shot = (name, p = page) => p.screenshot({ path: path.join(ARTIFACTS, name) });
+  const ready = (p) => p.evaluate(() => window.tasiReady, null, { timeout: READY_TIMEOUT_MS });
+
+  await page.goto(proxy.url(), { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => window.tasiReady !== undefined);
+  const { run } = await ready(page);
+
+  // The run's provenance: the banner and the period, when the server sends them.
+  const { runs } = await api('api/v1/runs');
+  const meta = runs.find((r) => r.id === run);
+  if (typeof meta.synthetic === 'boolean') {
+    assert.equal(await page.locator('#synthetic-banner').isVisible(), meta.synthetic, 'the banner shows for a synthetic run only');
+    assert.equal(meta.synthetic, true, 'the demo run is synthetic');
+    assert.match(await page.locator('#synthetic-banner').textContent(), /not real/);
+  } else {
+    console.log('# /api/v1/runs has no "synthetic" yet: banner not checked');
+  }
+  if (meta.period?.first && meta.period?.last) {
+    assert.ok((await page.locator('#run-label').textContent()).includes(`Shorelines ${meta.period.first.slice(0, 4)}–${meta.period.last.slice(0, 4)}`));
+  } else {
+    console.log('# /api/v1/runs has no "period" yet: the header shows the run id');
+  }
+  await shot('banner.png');
+
+  // Names and roads are drawn, from the server's glyphs (requested, no error).
+  await page.waitForFunction(() => window.tasiMap.queryRenderedFeatures({ layers: ['places-municipality'] }).length >= 5,
+    null, { timeout: 20_000 }).catch(() => {});
+  const context13 = await page.evaluate(() => {
+    const map = window.tasiMap;
+    return {
+      names: map.queryRenderedFeatures({ layers: ['places-municipality'] }).map((f) => f.properties.name),
+      roads: map.queryRenderedFeatures({ layers: ['roads'] }).length,
+      attribution: document.querySelector('.maplibregl-ctrl-attrib-inner')?.textContent ?? '',
+    };
+  });
+  assert.ok(context13.names.length >= 5, `municipality names drawn: ${context13.names}`);
+  assert.ok(context13.roads > 0, 'roads drawn');
+  assert.match(context13.attribution, /Estrada road data via IRMIS/, 'the roads are credited');
+
+  // Search "Costa" with the keyboard: the list names the suco with its posto and
+  // municipality; Enter flies there and selects it.
+  const found = await api('api/v1/search?q=Costa&limit=10');
+  const costa = found.results.find((r) => r.level === 'suco' && r.name === 'Costa');
+  assert.ok(costa, 'the API finds the suco Costa');
+  await page.locator('#search-input').focus();
+  await page.keyboard.type('Costa', { delay: 40 });
+  await page.waitForFunction(() => document.getElementById('search').dataset.state === 'done', null, { timeout: 15_000 });
+  const first = page.locator('#search-results li').first();
+  assert.equal(await first.getAttribute('data-code'), found.results[0].code);
+  const entry = page.locator(`#search-results li[data-code="${costa.code}"]`);
+  assert.match(await entry.textContent(), /Suco · Pante Macassar, Oecussi/);
+  const index = found.results.indexOf(costa);
+  for (let i = 0; i <= index; i++) await page.keyboard.press('ArrowDown');
+  assert.equal(await page.locator('#search-input').getAttribute('aria-activedescendant'), `search-result-${index}`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((pc) => document.getElementById('panel').dataset.pcode === pc, costa.code, { timeout: 15_000 });
+  await page.waitForFunction(() => !window.tasiMap.isMoving(), null, { timeout: 15_000 });
+  await idleIn(page);
+  const centre = await page.evaluate(() => window.tasiMap.getCenter().toArray());
+  const [w, s, e, n] = costa.bbox;
+  assert.ok(centre[0] >= w && centre[0] <= e && centre[1] >= s && centre[1] <= n, `the map is over Costa: ${centre}`);
+  assert.equal(await page.locator('#panel-title').textContent(), 'Costa');
+  assert.equal(await page.locator('#panel').getAttribute('aria-live'), null, 'the panel is not a live region');
+  await shot('search.png');
+
+  // The state in the URL: a transect, a layer, the first horizon, Portuguese, the table.
+  const tid = await page.locator('#transect-select option').nth(1).getAttribute('value');
+  await page.selectOption('#transect-select', tid);
+  await page.waitForFunction((id) => document.getElementById('panel').dataset.transectId === id, tid);
+  await page.locator('#layer-shorelines').check();
+  const years = await page.locator('#horizon-select option').evaluateAll((os) => os.map((o) => o.value));
+  await page.selectOption('#horizon-select', years[0]);
+  await page.waitForFunction((y) => document.getElementById('atrisk-status').dataset.year === y, years[0]);
+  await page.selectOption('#lang-select', 'pt');
+  await page.click('#table-toggle');
+  await page.waitForFunction(() => /table=1/.test(window.location.hash) && /lang=pt/.test(window.location.hash));
+  const link = page.url();
+  for (const part of [`suco=${costa.code}`, `transect=${tid}`, 'shorelines', `horizon=${years[0]}`, 'lang=pt', 'table=1', 'map=']) {
+    assert.ok(link.includes(part), `the URL ${link} has ${part}`);
+  }
+  const view = await page.evaluate(() => ({ zoom: window.tasiMap.getZoom(), centre: window.tasiMap.getCenter().toArray() }));
+
+  // Opened afresh (another browser profile, English by default), the link gives the same map.
+  const other = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+  const page2 = await other.newPage();
+  page2.on('pageerror', (e2) => problems.push(`page error (link): ${e2.message}`));
+  await page2.goto(link, { waitUntil: 'domcontentloaded' });
+  await page2.waitForFunction(() => window.tasiReady !== undefined);
+  await ready(page2);
+  await page2.waitForFunction((id) => document.getElementById('panel').dataset.transectId === id, tid, { timeout: 30_000 });
+  assert.equal(await page2.locator('#panel').getAttribute('data-pcode'), costa.code);
+  assert.equal(await page2.evaluate(() => document.documentElement.lang), 'pt');
+  assert.equal(await page2.locator('#layers-title, .layers legend').first().textContent(), 'Camadas');
+  assert.equal(await page2.locator('#layer-shorelines').isChecked(), true);
+  await page2.waitForFunction((y) => document.getElementById('atrisk-status').dataset.year === y, years[0], { timeout: 30_000 });
+  assert.equal(await page2.locator('#horizon-select').inputValue(), years[0]);
+  assert.equal(await page2.locator('#table-section').isVisible(), true);
+  const view2 = await page2.evaluate(() => ({ zoom: window.tasiMap.getZoom(), centre: window.tasiMap.getCenter().toArray() }));
+  assert.ok(Math.abs(view2.zoom - view.zoom) < 0.01 && Math.abs(view2.centre[0] - view.centre[0]) < 1e-4
+    && Math.abs(view2.centre[1] - view.centre[1]) < 1e-4, `same view: ${JSON.stringify(view)} vs ${JSON.stringify(view2)}`);
+  await shot('restored.png', page2);
+  await other.close();
+
+  // Back undoes the transect (a new history entry), keeping the suco.
+  await page.goBack();
+  await page.waitForFunction(() => document.getElementById('panel').dataset.transectId === undefined, null, { timeout: 10_000 });
+  assert.equal(await page.locator('#panel').getAttribute('data-pcode'), costa.code);
+  await page.goForward();
+  await page.waitForFunction((id) => document.getElementById('panel').dataset.transectId === id, tid, { timeout: 15_000 });
+
+  // The table: sorted by rate, then by population both ways; the municipality filter; the
+  // CSV is the rows and columns shown.
+  const { units } = await api(`api/v1/units?run=${run}&limit=1000`);
+  const byCode = new Map(units.map((u) => [u.pcode, u]));
+  const order = () => page.locator('#units-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.dataset.pcode));
+  let codes = await order();
+  assert.equal(codes.length, units.length, 'every unit is listed');
+  const rates = codes.map((c) => byCode.get(c).mean_lrr).filter((v) => typeof v === 'number');
+  assert.deepEqual(rates, [...rates].sort((a, b) => a - b), 'sorted by rate, most eroding first');
+  await page.click('#units-table th[data-col="population"] button');
+  await page.click('#units-table th[data-col="population"] button');
+  assert.equal(await page.locator('#units-table').getAttribute('data-sort'), 'population:desc');
+  assert.equal(await page.locator('#units-table th[data-col="population"]').getAttribute('aria-sort'), 'descending');
+  codes = await order();
+  const pops = codes.map((c) => byCode.get(c).population).filter((v) => typeof v === 'number');
+  assert.deepEqual(pops, [...pops].sort((a, b) => b - a), 'sorted by population, largest first');
+  assert.ok(page.url().includes('sort=population:desc'), 'the sort is in the URL');
+  await page.selectOption('#table-municipality', costa.parents.find((p) => p.level === 'municipality').code);
+  codes = await order();
+  const oecussi = units.filter((u) => u.municipality_pcode === 'TL12').length;
+  assert.equal(codes.length, oecussi, 'only the municipality\'s sucos');
+  assert.ok(codes.every((c) => byCode.get(c).municipality_pcode === 'TL12'));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#table-csv')]);
+  assert.match(download.suggestedFilename(), new RegExp(`^tasi-sucos-${run}-TL12\\.csv$`));
+  const csv = await readFile(await download.path(), 'utf8');
+  const lines = csv.replace(/^\ufeff/, '').trim().split('\r\n');
+  const shown = await page.locator('#units-table').evaluate((tb) => ({
+    head: [...tb.tHead.rows[0].cells].map((c) => c.textContent.replace(/[▲▼]/g, '')),
+    first: [...tb.tBodies[0].rows[0].cells].map((c) => c.textContent),
+  }));
+  assert.equal(lines.length, codes.length + 1, 'CSV: a header and the rows shown');
+  assert.equal(lines[0], shown.head.map((h) => (h.includes(',') ? `"${h}"` : h)).join(','), 'CSV: the columns shown');
+  assert.equal(lines[1].split(',')[0], shown.first[0], 'CSV: in the order shown');
+  await page.selectOption('#lang-select', 'en');
+  await shot('table.png');
+  await page.selectOption('#table-municipality', '');
+  await page.click('#table-toggle');
+
+  // A phone: tap a suco, the panel opens as a sheet on screen; targets are 44 px.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB', hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const page3 = await phone.newPage();
+  page3.on('pageerror', (e3) => problems.push(`page error (phone): ${e3.message}`));
+  await page3.goto(proxy.url(), { waitUntil: 'domcontentloaded' });
+  await page3.waitForFunction(() => window.tasiReady !== undefined);
+  await ready(page3);
+  assert.equal(await page3.locator('#legend-box').evaluate((d) => d.open), false, 'the legend starts folded on a phone');
+  const tap = await page3.evaluate(async ({ pc, bbox }) => {
+    const map = window.tasiMap;
+    const done = new Promise((resolve) => map.once('idle', resolve));
+    map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { animate: false, padding: 20 });
+    await done;
+    const r = map.getCanvas().getBoundingClientRect();
+    for (let y = r.height * 0.2; y < r.height * 0.9; y += 9) {
+      for (let x = r.width * 0.1; x < r.width * 0.9; x += 9) {
+        const f = map.queryRenderedFeatures([[x - 6, y - 6], [x + 6, y + 6]], { layers: ['tasi-admin-fill', 'tasi-transects', 'tasi-transects-ns', 'tasi-atrisk'] });
+        if (f.length && f.every((g) => g.layer.id === 'tasi-admin-fill' && g.properties.pcode === pc)) return { x: r.left + x, y: r.top + y };
+      }
+    }
+    return null;
+  }, { pc: costa.code, bbox: costa.bbox });
+  assert.ok(tap, 'a point inside Costa on the phone');
+  await page3.touchscreen.tap(tap.x, tap.y);
+  await page3.waitForFunction((pc) => document.getElementById('panel').dataset.pcode === pc, costa.code, { timeout: 15_000 });
+  await page3.waitForTimeout(300);
+  const sheet = await page3.locator('#panel').boundingBox();
+  assert.ok(sheet && sheet.y >= 0 && sheet.y < 844 - 150 && sheet.y + sheet.height <= 845, `the panel is on screen: ${JSON.stringify(sheet)}`);
+  const titleOnTop = await page3.evaluate(() => {
+    const r = document.getElementById('panel-title').getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + 5, r.top + r.height / 2);
+    return hit?.id === 'panel-title' || hit?.closest('#panel-title') !== null;
+  });
+  assert.ok(titleOnTop, 'nothing covers the panel\'s title');
+  for (const sel of ['#menu-button', '#panel-close', '#legend-box summary', '#search-input', '#lang-select', '.maplibregl-ctrl-zoom-in', '.maplibregl-ctrl-attrib-button', '#table-toggle']) {
+    const b = await page3.locator(sel).first().boundingBox();
+    assert.ok(b && b.width >= 44 && b.height >= 44, `${sel} is at least 44×44 px: ${JSON.stringify(b)}`);
+  }
+  // The attribution, folded, covers neither the scale bar nor the zoom buttons.
+  const overlap = await page3.evaluate(() => {
+    const box = (s) => document.querySelector(s)?.getBoundingClientRect();
+    const a = box('.maplibregl-ctrl-attrib');
+    const hit = (b) => b && a && a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+    return { scale: hit(box('.maplibregl-ctrl-scale')), zoom: hit(box('.maplibregl-ctrl-zoom-in')) };
+  });
+  assert.deepEqual(overlap, { scale: false, zoom: false }, 'the attribution covers no control');
+  await shot('phone.png', page3);
+  await page3.click('#menu-button');
+  await page3.waitForTimeout(300);
+  await shot('phone-menu.png', page3);
+  await phone.close();
+
+  // The server goes away: the page says so, with a retry; it comes back by itself.
+  expectFailures = true;
+  await proxy.stop();
+  await page.evaluate(() => window.tasiMap.jumpTo({ center: [126.2, -8.55], zoom: 12 }));
+  await page.waitForFunction(() => document.documentElement.dataset.connection === 'offline', null, { timeout: 30_000 });
+  assert.equal(await page.locator('#offline').isVisible(), true);
+  assert.match(await page.locator('#offline').textContent(), /cannot be reached.*Trying again in \d+ s/s);
+  await shot('offline.png');
+  await proxy.start();
+  await page.waitForFunction(() => document.documentElement.dataset.connection === 'online', null, { timeout: 45_000 });
+  assert.equal(await page.locator('#offline').isVisible(), false);
+  await idleIn(page);
+  const back = await page.evaluate(() => window.tasiMap.queryRenderedFeatures({ layers: ['tasi-admin-fill'] }).length);
+  assert.ok(back > 0, `the map draws again: ${back} unit pieces`);
+  expectFailures = false;
+  await shot('recovered.png');
   assert.deepEqual(problems, [], 'no errors in the page');
 });

@@ -11,9 +11,15 @@
 
 import * as maplibregl from 'maplibre-gl';
 import { I18n } from 'tasi/i18n';
-import { RATE_STOPS, YEAR_STOPS, NO_DATA, rateExpression, yearExpression, cssGradient, rateColor } from 'tasi/ramp';
+import {
+  RATE_BREAKS, RATE_COLORS, YEAR_STOPS, NO_DATA, SEA, rateExpression, significantExpression, yearExpression,
+  cssGradient, rateColor, patternImage, isSignificant,
+} from 'tasi/ramp';
 import { timeSeries, strip } from 'tasi/chart';
 import { Plans } from 'tasi/plans';
+import { Search } from 'tasi/search';
+import { UnitsTable } from 'tasi/table';
+import { parseState, formatState } from 'tasi/state';
 
 const SOURCE = 'tasi';
 // The at-risk communities of the selected horizon: /api/v1/at-risk?format=geojson.
@@ -28,18 +34,30 @@ const HAZARD_COLORS = { best: '#542788', band: '#b2abd2', line: '#2d004b' };
 // ramp under them; each point has a dark ring and a white halo, so it stands out on any
 // fill (WCAG 1.4.11).
 const SEVERITY_COLORS = { high: '#7a0177', medium: '#c51b8a', low: '#fcc5c0', none: '#bdbdbd' };
-const SEA = '#cfe0ea';
 // Timor-Leste with Oecussi and Atauro, for when the style's source has no bounds.
 const TL_BOUNDS = [[124.0, -9.55], [127.35, -8.1]];
 // Which map layers each switch controls; all are ours, on source "tasi".
 const LAYER_GROUPS = {
-  admin: ['tasi-admin-fill', 'tasi-admin-line', 'tasi-admin-selected'],
-  transects: ['tasi-transects', 'tasi-transects-selected'],
+  admin: ['tasi-admin-fill', 'tasi-admin-sig', 'tasi-admin-line', 'tasi-admin-selected'],
+  transects: ['tasi-transects-ns', 'tasi-transects', 'tasi-transects-selected'],
   shorelines: ['tasi-shorelines'],
-  localities: ['tasi-localities'],
+  localities: ['tasi-localities', 'places-locality'],
+  roads: ['roads'],
+  names: ['places-suco', 'places-posto', 'places-municipality'],
   atrisk: ['tasi-atrisk-halo', 'tasi-atrisk'],
   hazard: HAZARD_LAYERS,
 };
+// The server style's context layers the map takes as they are: the roads (over the unit
+// fill, under the data) and the place names (on top, municipalities last so that they win
+// collisions), drawn with the server's glyphs.
+const ROAD_LAYERS = ['roads'];
+const PLACE_LAYERS = ['places-locality', 'places-suco', 'places-posto', 'places-municipality'];
+const PLACES_MINZOOM = 7;
+// Probing the server while it is away: first after RETRY_MIN_MS, doubling to RETRY_MAX_MS.
+const RETRY_MIN_MS = 2000;
+const RETRY_MAX_MS = 15000;
+// A phone: the panel is a bottom sheet, the controls a drawer, the legend starts closed.
+const PHONE = '(max-width: 700px)';
 const CLICK_TOLERANCE_PX = 5;
 
 const $ = (id) => document.getElementById(id);
@@ -71,12 +89,25 @@ class HTTPError extends Error {
 
 // getJSON fetches an API path relative to the page, so the map also works under a path
 // prefix behind a proxy.
+// A request that gets no answer at all (server gone, network down) is reported to
+// net.down, which starts the offline state; any answer to net.up.
+const net = { down: () => {}, up: () => {} };
+
+class OfflineError extends Error {}
+
 async function getJSON(path, params = {}) {
   const u = new URL(path, document.baseURI);
   for (const [k, v] of Object.entries(params)) {
     if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
   }
-  const res = await fetch(u, { headers: { Accept: 'application/json' } });
+  let res;
+  try {
+    res = await fetch(u, { headers: { Accept: 'application/json' } });
+  } catch (err) {
+    net.down(err);
+    throw new OfflineError(`${u.pathname}: ${err.message}`);
+  }
+  net.up();
   if (!res.ok) {
     let msg = '';
     try {
@@ -147,6 +178,12 @@ class App {
     this.atRiskSeq = 0;
     this.hazardBase = {}; // each hazard layer's filter without the horizon
     this.plans = new Plans(this); // NFI depots and relocation sites
+    this.search = new Search(this);
+    this.table = new UnitsTable(this);
+    this.state = parseState(window.location.hash); // what the URL asks for
+    this.online = true;
+    this.failed = new Set(); // what to load again when the server is back: 'units', 'atrisk', 'unit'
+    this.getJSON = getJSON;
   }
 
   t(key, vars) { return this.i18n.t(key, vars); }
@@ -157,13 +194,25 @@ class App {
     box.hidden = false;
   }
 
+  // status says msg on the page's one live region (a short line read by screen readers);
+  // the panel and lists are not live, so a change of suco is not read out whole.
+  status(msg) {
+    const s = $('status');
+    s.textContent = '';
+    // A new text node each time, so the same message is announced again.
+    setTimeout(() => { s.textContent = msg; }, 30);
+  }
+
   async start() {
     this.i18n.apply(document);
     const langSelect = $('lang-select');
     langSelect.value = this.i18n.lang;
     langSelect.addEventListener('change', () => this.i18n.setLanguage(langSelect.value));
-    this.i18n.onChange(() => this.relabel());
+    this.i18n.onChange(() => { this.relabel(); this.saveState(); });
+    this.applyStateToControls(this.state);
     this.drawLegend();
+    this.bindShell();
+    this.setLoading(true);
 
     const { runs = [] } = await getJSON('api/v1/runs');
     // The server lists runs latest first: its first succeeded run is the one latest names.
@@ -183,14 +232,152 @@ class App {
     this.createMap(style);
     this.bindControls();
     // The list is a convenience: the map works without it.
-    this.loadUnits().catch((err) => this.showError(this.t('load_error', { msg: err.message })));
-    this.loadAtRisk();
+    this.loadUnits();
+    this.loadAtRisk(this.state.horizon);
   }
 
+  // showRunLabel names the run by the period its shorelines cover ("Shorelines
+  // 1987–2024"), from the run's period when the server gives it, else by its id and date;
+  // a synthetic run gets the permanent banner. Older servers send neither field.
   showRunLabel() {
     const r = this.run;
-    const date = typeof r.finished === 'string' ? r.finished.slice(0, 10) : '';
-    $('run-label').textContent = this.t('run_label', { id: r.id, date });
+    const label = $('run-label');
+    const first = typeof r.period?.first === 'string' ? r.period.first.slice(0, 4) : '';
+    const last = typeof r.period?.last === 'string' ? r.period.last.slice(0, 4) : '';
+    if (first && last) {
+      label.textContent = this.t('run_period', { first, last });
+    } else {
+      const date = typeof r.finished === 'string' ? r.finished.slice(0, 10) : '';
+      label.textContent = this.t('run_label', { id: r.id, date });
+    }
+    label.title = this.t('run_id', { id: r.id });
+    label.dataset.runId = String(r.id);
+    const synthetic = r.synthetic === true;
+    $('synthetic-banner').hidden = !synthetic;
+    document.documentElement.dataset.synthetic = String(synthetic);
+    if (synthetic) label.textContent += ` · ${this.t('synthetic_short')}`;
+  }
+
+  // bindShell wires what works before the map exists: the menu drawer and the table
+  // switch on phones, the offline banner's retry, and the URL's back and forward.
+  bindShell() {
+    const menu = $('menu-button');
+    menu.addEventListener('click', () => {
+      const open = !$('controls').classList.contains('open');
+      $('controls').classList.toggle('open', open);
+      menu.setAttribute('aria-expanded', String(open));
+      if (open) $('controls').querySelector('select, input, button')?.focus();
+    });
+    $('offline-retry').addEventListener('click', () => this.probe());
+    net.down = () => this.lostServer();
+    net.up = () => { if (!this.online) this.probe(); };
+    window.addEventListener('offline', () => this.lostServer());
+    window.addEventListener('online', () => this.probe());
+    window.addEventListener('popstate', () => this.applyState(parseState(window.location.hash)));
+    if (window.matchMedia(PHONE).matches) $('legend-box').open = false;
+    this.table.bind();
+    this.search.bind();
+  }
+
+  // reloadTiles puts the tiles' source on the map again, with its layers where they were
+  // (their filters kept): tiles that failed while the server was away are never asked for
+  // again by MapLibre (refreshTiles leaves them loading), a new source asks for them all.
+  reloadTiles() {
+    const map = this.map;
+    const style = map.getStyle();
+    const src = style.sources[SOURCE];
+    if (!src) return;
+    const ids = style.layers.map((l) => l.id);
+    const ours = style.layers.filter((l) => l.source === SOURCE);
+    for (const l of [...ours].reverse()) map.removeLayer(l.id);
+    map.removeSource(SOURCE);
+    map.addSource(SOURCE, src);
+    for (const l of ours) {
+      const before = ids.slice(ids.indexOf(l.id) + 1).find((id) => map.getLayer(id));
+      map.addLayer(l, before);
+    }
+  }
+
+  // setLoading shows the loading line over the map: while the page starts, and while the
+  // map fetches tiles for more than a moment.
+  setLoading(on) {
+    clearTimeout(this.loadingTimer);
+    if (!on) {
+      $('loading').hidden = true;
+      document.documentElement.dataset.loading = 'false';
+      return;
+    }
+    document.documentElement.dataset.loading = 'true';
+    this.loadingTimer = setTimeout(() => { $('loading').hidden = false; }, this.map ? 400 : 0);
+  }
+
+  // lostServer starts the offline state (once): the banner says so and when the page will
+  // try again; the page asks /readyz with growing pauses until it answers.
+  lostServer() {
+    if (!this.online) return;
+    this.online = false;
+    document.documentElement.dataset.connection = 'offline';
+    $('offline').hidden = false;
+    this.status(this.t('offline_title'));
+    this.retryDelay = RETRY_MIN_MS;
+    this.scheduleProbe();
+  }
+
+  scheduleProbe() {
+    clearTimeout(this.probeTimer);
+    clearInterval(this.countdown);
+    const due = Date.now() + this.retryDelay;
+    const tick = () => {
+      const s = Math.max(0, Math.ceil((due - Date.now()) / 1000));
+      $('offline-text').textContent = this.t('offline_retry', { s: this.i18n.num(s) });
+    };
+    tick();
+    this.countdown = setInterval(tick, 1000);
+    this.probeTimer = setTimeout(() => this.probe(), this.retryDelay);
+  }
+
+  // probe asks the server whether it is back; when it is, the map and whatever failed
+  // meanwhile are loaded again.
+  async probe() {
+    if (this.probing) return;
+    this.probing = true;
+    let ok = false;
+    try {
+      const res = await fetch(new URL('readyz', document.baseURI), { cache: 'no-store' });
+      ok = res.ok;
+    } catch { /* still away */ }
+    this.probing = false;
+    if (!ok) {
+      if (this.online) this.lostServer();
+      else {
+        this.retryDelay = Math.min(RETRY_MAX_MS, this.retryDelay * 2);
+        this.scheduleProbe();
+      }
+      return;
+    }
+    if (this.online) return;
+    this.recover();
+  }
+
+  recover() {
+    clearTimeout(this.probeTimer);
+    clearInterval(this.countdown);
+    this.online = true;
+    document.documentElement.dataset.connection = 'online';
+    $('offline').hidden = true;
+    this.status(this.t('online_again'));
+    if (!this.map) {
+      // The page never got as far as the map: start again, the URL keeps the state.
+      window.location.reload();
+      return;
+    }
+    this.reloadTiles();
+    const failed = [...this.failed];
+    this.failed.clear();
+    if (failed.includes('units')) this.loadUnits();
+    if (failed.includes('atrisk')) this.loadAtRisk(this.wantHorizon);
+    if (failed.includes('unit') && this.pendingUnit) this.selectUnit(this.pendingUnit);
+    if (failed.includes('transect') && this.pendingTransect) this.selectTransect(this.pendingTransect);
   }
 
   // buildStyle takes only the "tasi" source from the server's style and draws our own
@@ -211,7 +398,15 @@ class App {
       : TL_BOUNDS;
     const rate = rateExpression('mean_lrr');
     const hazard = await this.hazardLayers(server);
-    return {
+    // The attribution is the page's own, in the interface language (attributionText).
+    this.sourceAttribution = source.attribution ?? '';
+    delete source.attribution;
+    const theirs = (ids) => ids.map((id) => (server.layers || []).find((l) => l.id === id && l.source === SOURCE))
+      .filter(Boolean).map((l) => ({ ...l }));
+    const roads = theirs(ROAD_LAYERS);
+    const places = theirs(PLACE_LAYERS);
+    this.hasRoads = roads.length > 0;
+    const style = {
       version: 8,
       name: 'tasi',
       sources: {
@@ -228,6 +423,14 @@ class App {
           id: 'tasi-admin-fill', type: 'fill', source: SOURCE, 'source-layer': 'admin',
           paint: { 'fill-color': rate, 'fill-opacity': 0.9 },
         },
+        {
+          // Significant change, marked by more than colour: hatching (erosion) or dots
+          // (accretion) where the mean rate differs from zero by more than its uncertainty.
+          id: 'tasi-admin-sig', type: 'fill', source: SOURCE, 'source-layer': 'admin',
+          filter: significantExpression('mean_lrr', 'mean_lrr_unc'),
+          paint: { 'fill-pattern': ['case', ['<', ['get', 'mean_lrr'], 0], 'sig-erosion', 'sig-accretion'] },
+        },
+        ...roads,
         {
           id: 'tasi-shorelines', type: 'line', source: SOURCE, 'source-layer': 'shorelines',
           layout: { visibility: 'none', 'line-join': 'round' },
@@ -255,8 +458,20 @@ class App {
           },
         },
         {
-          id: 'tasi-transects', type: 'line', source: SOURCE, 'source-layer': 'transects',
+          // Transects whose rate is within its confidence interval of zero: dashed, thinner.
+          id: 'tasi-transects-ns', type: 'line', source: SOURCE, 'source-layer': 'transects',
           minzoom: 10, // the tiles carry transects from zoom 10 (tiles/registry.go)
+          filter: ['!', significantExpression('lrr', 'lci')],
+          paint: {
+            'line-color': rateExpression('lrr'),
+            'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.8, 13, 2, 16, 4],
+            'line-dasharray': [2, 1.5],
+          },
+        },
+        {
+          id: 'tasi-transects', type: 'line', source: SOURCE, 'source-layer': 'transects',
+          minzoom: 10,
+          filter: significantExpression('lrr', 'lci'),
           layout: { 'line-cap': 'round' },
           paint: {
             'line-color': rateExpression('lrr'),
@@ -298,8 +513,38 @@ class App {
             'circle-stroke-width': 1.2,
           },
         },
+        ...places,
       ],
     };
+    if (places.length && typeof server.glyphs === 'string') {
+      style.glyphs = absoluteTemplate(server.glyphs, styleURL);
+    } else {
+      style.layers = style.layers.filter((l) => l.type !== 'symbol');
+    }
+    return style;
+  }
+
+  // attributionText credits the data on the map in the interface language: the units,
+  // coastline and localities, the roads when the map draws them, and tasi.
+  attributionText() {
+    const parts = [this.t('attribution_data')];
+    if (this.hasRoads) parts.push(this.t('attribution_roads'));
+    parts.push(this.t('attribution_tasi'));
+    return parts.join('; ');
+  }
+
+  // setAttribution puts the attribution control on the map again with the current
+  // language's text (MapLibre has no setter for it).
+  setAttribution() {
+    if (!this.map) return;
+    if (this.attribution) this.map.removeControl(this.attribution);
+    this.attribution = new maplibregl.AttributionControl({ compact: true, customAttribution: this.attributionText() });
+    this.map.addControl(this.attribution, 'bottom-right');
+    const root = this.map.getContainer().querySelector('.maplibregl-ctrl-attrib');
+    // Folded on phones and narrow maps: the "i" button opens it.
+    if (root && window.matchMedia(PHONE).matches) root.classList.remove('maplibregl-compact-show');
+    if (root) root.dataset.lang = this.i18n.lang;
+    this.relabelControls();
   }
 
   // hazardLayers returns the style layers of the tiles' hazard zones: the server style's
@@ -331,29 +576,49 @@ class App {
   }
 
   createMap(style) {
+    const view = this.state.view;
     const map = new maplibregl.Map({
       container: 'map',
       style,
-      bounds: this.sourceBounds,
-      fitBoundsOptions: { padding: 16 },
+      // The first view leaves room for the open legend on its left.
+      ...(view ? { center: view.center, zoom: view.zoom } : {
+        bounds: this.sourceBounds,
+        fitBoundsOptions: { padding: $('legend-box').open ? { top: 16, bottom: 16, right: 16, left: Math.min(240, $('map').clientWidth / 3) } : 16 },
+      }),
       maxZoom: 17,
-      attributionControl: { compact: true }, // the source carries the attribution
+      attributionControl: false, // setAttribution: the page's own, translated
       locale: this.mapLocale(),
       transformRequest: (url) => ({ url: new URL(url, document.baseURI).href }),
     });
     window.tasiMap = map;
     this.map = map;
+    // The whole country at the zoom where the tiles start to carry the municipalities'
+    // names (7), when fitting it left the map just short of it.
+    if (!view && map.getZoom() < PLACES_MINZOOM && map.getZoom() > PLACES_MINZOOM - 0.6) map.setZoom(PLACES_MINZOOM);
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+    this.setAttribution();
 
     map.on('error', (e) => {
       const msg = e?.error?.message || String(e?.error || 'map error');
-      console.error('tasi map:', msg);
-      if (e?.sourceId === SOURCE && !this.tileErrorShown) {
-        this.tileErrorShown = true;
-        this.showError(this.t('load_error', { msg }));
+      // A tile that failed may mean the server is gone: ask it, and say so if it is.
+      if (e?.sourceId === SOURCE || e?.sourceId === 'land' || /fetch|network/i.test(msg)) {
+        console.warn('tasi map:', msg);
+        this.probe();
+        return;
       }
+      console.error('tasi map:', msg);
     });
+    map.on('dataloading', () => { if (!this.loadingShown) { this.loadingShown = true; this.setLoading(true); } });
+    map.on('idle', () => { this.loadingShown = false; this.setLoading(false); });
+    // The significance patterns, drawn here rather than fetched from a sprite.
+    const addPattern = (id) => {
+      if ((id === 'sig-erosion' || id === 'sig-accretion') && !map.hasImage(id)) {
+        map.addImage(id, patternImage(id === 'sig-erosion' ? 'erosion' : 'accretion'), { pixelRatio: 1 });
+      }
+    };
+    if (typeof map.setMissingStyleImageResolver === 'function') map.setMissingStyleImageResolver(async (id) => addPattern(id));
+    else map.on('styleimagemissing', (e) => addPattern(e.id));
 
     map.on('load', () => {
       const check = () => {
@@ -367,11 +632,19 @@ class App {
       map.on('idle', check);
       this.applyLayerSwitches();
       this.plans.install(map);
+      // The suco and transect a link names, once their tiles are there to frame them.
+      map.once('idle', () => this.applySelection(this.state, { fly: !this.state.view }));
     });
 
     map.on('click', (e) => this.onMapClick(e));
     // The municipality on screen is known once the new view's tiles have rendered.
-    map.on('moveend', () => map.once('idle', () => this.updateDownload()));
+    map.on('moveend', () => {
+      this.saveState();
+      map.once('idle', () => {
+        this.updateDownload();
+        if (this.table.isOpen() && $('table-onscreen').checked) this.table.refreshOnScreen();
+      });
+    });
     for (const id of ['tasi-admin-fill', 'tasi-transects', 'tasi-localities', 'tasi-atrisk']) {
       map.on('mouseenter', id, () => { map.getCanvas().style.cursor = 'pointer'; });
       map.on('mouseleave', id, () => { map.getCanvas().style.cursor = ''; });
@@ -427,10 +700,10 @@ class App {
 
   bindControls() {
     for (const box of document.querySelectorAll('input[data-layer]')) {
-      box.addEventListener('change', () => this.applyLayerSwitches());
+      box.addEventListener('change', () => { this.applyLayerSwitches(); this.saveState(); });
     }
     $('unit-select').addEventListener('change', (e) => {
-      if (e.target.value) this.selectUnit(e.target.value, { fly: true });
+      if (e.target.value) this.selectUnit(e.target.value, { fly: true, push: true });
     });
     $('municipality-select').addEventListener('change', () => {
       this.fillUnitSelect();
@@ -440,13 +713,162 @@ class App {
       if (e.target.value) this.loadAtRisk(Number(e.target.value));
     });
     $('transect-select').addEventListener('change', (e) => {
-      if (e.target.value) this.selectTransect(e.target.value);
+      if (e.target.value) this.selectTransect(e.target.value, { push: true });
     });
-    $('panel-close').addEventListener('click', () => this.clearSelection());
+    $('panel-close').addEventListener('click', () => this.clearSelection({ push: true }));
     this.plans.bind();
     document.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && this.unit) this.clearSelection();
+      if (e.key === 'Escape' && this.unit && !e.defaultPrevented) this.clearSelection({ push: true });
     });
+  }
+
+  // currentState is what the URL should say now.
+  currentState() {
+    const s = {};
+    if (this.map) {
+      const c = this.map.getCenter();
+      s.view = { zoom: this.map.getZoom(), center: [c.lng, c.lat] };
+    } else if (this.state.view) s.view = this.state.view;
+    s.suco = this.unit?.pcode ?? this.pendingUnit;
+    s.transect = this.transect?.transect_id ?? this.pendingTransect;
+    s.layers = [...document.querySelectorAll('input[data-layer]')].filter((b) => b.checked).map((b) => b.dataset.layer);
+    s.lang = this.i18n.lang;
+    s.horizon = this.atRisk?.year ?? this.wantHorizon;
+    s.table = this.table.isOpen();
+    s.muni = $('table-municipality').value || this.table.pendingMuni;
+    s.onscreen = $('table-onscreen').checked;
+    s.sort = this.table.sort;
+    return s;
+  }
+
+  // saveState writes the state into the URL: a new history entry when push (a suco or
+  // transect chosen, so Back returns to the one before), else in place (the view, the
+  // switches), so that panning does not fill the history.
+  saveState({ push = false } = {}) {
+    if (this.applying) return;
+    const hash = formatState(this.currentState());
+    if (hash === window.location.hash) return;
+    const url = `${window.location.pathname}${window.location.search}${hash}`;
+    if (push) window.history.pushState(null, '', url);
+    else window.history.replaceState(null, '', url);
+  }
+
+  // applyStateToControls sets the switches, the table and its filters from state before
+  // the map exists.
+  applyStateToControls(st) {
+    if (Array.isArray(st.layers)) {
+      for (const box of document.querySelectorAll('input[data-layer]')) box.checked = st.layers.includes(box.dataset.layer);
+    }
+    if (st.sort) this.table.sort = st.sort;
+    $('table-onscreen').checked = Boolean(st.onscreen);
+    if (st.muni) {
+      this.table.pendingMuni = st.muni;
+      $('table-municipality').value = st.muni;
+    }
+    if (st.horizon) this.wantHorizon = st.horizon;
+    if (st.table) this.table.setOpen(true);
+  }
+
+  // applyState goes to a state from the history (Back, Forward, an edited hash).
+  async applyState(st) {
+    this.applying = true;
+    try {
+      this.state = st;
+      if (st.lang && st.lang !== this.i18n.lang) {
+        $('lang-select').value = st.lang;
+        this.i18n.setLanguage(st.lang);
+      }
+      this.applyStateToControls(st);
+      if (!st.table && this.table.isOpen()) this.table.setOpen(false);
+      this.applyLayerSwitches();
+      if (st.horizon && this.atRisk && st.horizon !== this.atRisk.year) this.loadAtRisk(st.horizon);
+      if (st.view && this.map) this.map.jumpTo({ center: st.view.center, zoom: st.view.zoom });
+      await this.applySelection(st, { fly: false });
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  async applySelection(st, { fly }) {
+    if (!st.suco) {
+      if (this.unit) this.clearSelection();
+      return;
+    }
+    if (st.suco !== this.unit?.pcode) {
+      await this.selectUnit(st.suco, { fly, transectId: st.transect ?? null });
+    } else if (st.transect && st.transect !== this.transect?.transect_id) {
+      await this.selectTransect(st.transect);
+    } else if (!st.transect && this.transect) {
+      this.seq++;
+      this.transect = null;
+      this.setTransectSelected(null);
+      $('transect-select').value = '';
+      $('chart-section').hidden = true;
+      delete $('panel').dataset.transectId;
+      this.renderStrip();
+    }
+  }
+
+  // goTo shows a place found by the search: its bbox (a point for a locality), and
+  // selects it when it is a suco; a municipality also filters the table.
+  goTo(r) {
+    const map = this.map;
+    if (!map) return;
+    const b = Array.isArray(r.bbox) && r.bbox.length === 4 ? r.bbox : null;
+    const phone = window.matchMedia(PHONE).matches;
+    if (b && (b[2] - b[0] > 1e-4 || b[3] - b[1] > 1e-4) && r.level !== 'locality') {
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: phone ? 24 : 60, maxZoom: 14 });
+    } else if (isNum(r.lon) && isNum(r.lat)) {
+      map.flyTo({ center: [r.lon, r.lat], zoom: Math.max(map.getZoom(), 14) });
+    }
+    if (r.level === 'suco' && r.code) {
+      this.selectUnit(r.code, { push: true });
+    } else if (r.level === 'municipality' && r.code && [...$('table-municipality').options].some((o) => o.value === r.code)) {
+      $('table-municipality').value = r.code;
+      this.table.render();
+    }
+    this.status(this.t('search_went', { name: r.name }));
+    if (phone) $('controls').classList.remove('open');
+  }
+
+  // unitsOnScreen is the set of P-codes of units whose polygons in the loaded tiles
+  // overlap the view.
+  unitsOnScreen() {
+    const map = this.map;
+    const v = map.getBounds();
+    const [w, s, e, n] = [v.getWest(), v.getSouth(), v.getEast(), v.getNorth()];
+    const out = new Set();
+    for (const f of map.querySourceFeatures(SOURCE, { sourceLayer: 'admin' })) {
+      const pc = f.properties.pcode;
+      if (!pc || out.has(pc)) continue;
+      let fw = Infinity; let fs = Infinity; let fe = -Infinity; let fn = -Infinity;
+      const walk = (c) => {
+        if (typeof c[0] === 'number') {
+          fw = Math.min(fw, c[0]); fe = Math.max(fe, c[0]); fs = Math.min(fs, c[1]); fn = Math.max(fn, c[1]);
+        } else c.forEach(walk);
+      };
+      walk(f.geometry.coordinates);
+      if (fw <= e && fe >= w && fs <= n && fn >= s) out.add(pc);
+    }
+    return out;
+  }
+
+  // atRiskTally counts the communities and households at risk of a suco in the list on
+  // the map (the selected horizon), or null without a list.
+  atRiskTally(pcode) {
+    if (!this.atRisk) return null;
+    if (!this.atRiskBySuco || this.atRiskBySuco.list !== this.atRisk) {
+      const by = new Map();
+      for (const f of this.atRisk.features) {
+        const p = f.properties || {};
+        const t = by.get(p.suco_code) || { communities: 0, households: 0 };
+        t.communities++;
+        if (isNum(p.households_at_risk)) t.households += p.households_at_risk;
+        by.set(p.suco_code, t);
+      }
+      this.atRiskBySuco = { list: this.atRisk, by };
+    }
+    return this.atRiskBySuco.by.get(pcode) || { communities: 0, households: 0 };
   }
 
   applyLayerSwitches() {
@@ -463,19 +885,37 @@ class App {
     $('legend-atrisk').hidden = !$('layer-atrisk').checked;
   }
 
+  // rateClassLabel names class i of the rate classes ("−1.00 to −0.25"), as the legend
+  // and the table's readers see numbers: the language's separators and minus sign.
+  rateClassLabel(i) {
+    const n = this.i18n;
+    const b = RATE_BREAKS;
+    const f = (v) => n.signed(v, Number.isInteger(v) ? 0 : 2);
+    if (i === 0) return this.t('class_below', { v: f(b[0]) });
+    if (i === b.length) return this.t('class_above', { v: f(b[b.length - 1]) });
+    return this.t('class_between', { a: f(b[i - 1]), b: f(b[i]) });
+  }
+
   drawLegend() {
-    $('legend-ramp').style.background = cssGradient(RATE_STOPS);
-    $('legend-nodata').style.background = NO_DATA;
-    const lo = RATE_STOPS[0][0];
-    const hi = RATE_STOPS[RATE_STOPS.length - 1][0];
-    this.drawTicks($('legend-ticks'), RATE_STOPS, lo, hi, (v, i, n) => {
-      const s = this.i18n.signed(v, Number.isInteger(v) ? 0 : 1).replace('-', '−');
-      if (i === 0) return `≤${s}`;
-      if (i === n - 1) return `≥${s}`;
-      return s;
+    const list = $('legend-classes');
+    list.replaceChildren();
+    const stable = Math.floor(RATE_COLORS.length / 2);
+    RATE_COLORS.forEach((c, i) => {
+      const li = document.createElement('li');
+      const sw = document.createElement('span');
+      sw.className = 'swatch';
+      sw.style.background = c;
+      const word = i < stable ? 'erosion' : i > stable ? 'accretion' : 'stable';
+      const label = document.createElement('span');
+      label.textContent = `${this.rateClassLabel(i)}`;
+      const kind = document.createElement('span');
+      kind.className = `kind ${word}`;
+      kind.textContent = i === 0 || i === stable || i === RATE_COLORS.length - 1 ? this.t(word) : '';
+      li.append(sw, label, kind);
+      list.append(li);
     });
-    $('legend-ramp').setAttribute('aria-label',
-      `${this.t('legend_rate')}: ${this.t('erosion')} ${RATE_STOPS[0][0]} … ${this.t('accretion')} +${hi}`);
+    $('legend-nodata').style.background = NO_DATA;
+    $('legend-sea').style.background = SEA;
     $('legend-years-ramp').style.background = cssGradient(YEAR_STOPS);
     this.drawTicks($('legend-years-ticks'), YEAR_STOPS, YEAR_STOPS[0][0], YEAR_STOPS[YEAR_STOPS.length - 1][0],
       (v) => String(v));
@@ -497,10 +937,16 @@ class App {
   async loadUnits() {
     let body;
     try {
-      body = await getJSON('api/v1/units', { run: this.run.id, sort: 'mean_lrr', limit: 1000 });
+      try {
+        body = await getJSON('api/v1/units', { run: this.run.id, sort: 'mean_lrr', limit: 1000 });
+      } catch (err) {
+        if (!(err instanceof HTTPError) || err.status !== 400) throw err;
+        body = await getJSON('api/v1/units', { run: this.run.id, sort: 'mean_lrr' });
+      }
     } catch (err) {
-      if (!(err instanceof HTTPError) || err.status !== 400) throw err;
-      body = await getJSON('api/v1/units', { run: this.run.id, sort: 'mean_lrr' });
+      if (err instanceof OfflineError) this.failed.add('units');
+      else this.showError(this.t('load_error', { msg: err.message }));
+      return;
     }
     const units = body.units || [];
     // Most eroding first; units without a rate last.
@@ -509,6 +955,7 @@ class App {
     const munis = new Map();
     for (const u of units) if (u.municipality_pcode) munis.set(u.municipality_pcode, u.municipality ?? u.municipality_pcode);
     const ms = $('municipality-select');
+    ms.length = 1; // loaded again after an outage
     for (const [code, name] of [...munis].sort((a, b) => a[1].localeCompare(b[1]))) {
       const o = document.createElement('option');
       o.value = code;
@@ -517,6 +964,8 @@ class App {
     }
     this.municipalities = munis;
     this.fillUnitSelect();
+    this.table.fillMunicipalities(munis);
+    this.table.render();
   }
 
   fillUnitSelect() {
@@ -589,8 +1038,10 @@ class App {
     }
   }
 
-  async selectUnit(pcode, { feature = null, fly = false, transectId = null } = {}) {
+  async selectUnit(pcode, { feature = null, fly = false, transectId = null, push = false } = {}) {
     const seq = ++this.seq;
+    this.pendingUnit = pcode;
+    this.pendingTransect = transectId;
     const found = this.adminFeature(pcode);
     const props = feature?.properties ?? found?.properties ?? {};
     this.setAdminSelected(pcode);
@@ -605,6 +1056,10 @@ class App {
       unit = inland ? { pcode, transects: [], noStats: true }
         : await getJSON(`api/v1/units/${encodeURIComponent(pcode)}`, { run: this.run.id });
     } catch (err) {
+      if (err instanceof OfflineError) {
+        this.failed.add('unit');
+        return;
+      }
       if (!(err instanceof HTTPError) || err.status !== 404) {
         this.showError(this.t('load_error', { msg: err.message }));
         return;
@@ -612,6 +1067,7 @@ class App {
       unit = { pcode, transects: [], noStats: true };
     }
     if (seq !== this.seq) return;
+    this.pendingUnit = null;
     this.unit = {
       ...unit,
       pcode: unit.pcode ?? pcode,
@@ -624,13 +1080,31 @@ class App {
     };
     this.transect = null;
     this.renderUnit();
+    this.openSheet();
+    this.status(this.t('selected_unit', { name: this.unit.name ?? pcode }));
     if (fly && !found) this.flyToTransects(pcode, this.unit.transects || []);
     const list = this.unit.transects || [];
     const want = transectId ?? null;
-    if (want && list.some((t) => String(t.transect_id) === want)) {
+    if (want && list.some((t) => String(t.transect_id) === String(want))) {
+      this.pendingTransect = null;
       await this.selectTransect(want);
     } else {
+      this.pendingTransect = null;
       this.setTransectSelected(null);
+    }
+    if (this.table.isOpen()) this.table.render();
+    this.saveState({ push });
+  }
+
+  // openSheet shows the panel: on a phone it is a sheet over the lower part of the screen,
+  // scrolled to its top, with the map above it made smaller so that nothing is hidden.
+  openSheet() {
+    const panel = $('panel');
+    panel.classList.add('has-unit');
+    panel.scrollTop = 0;
+    if (window.matchMedia(PHONE).matches) {
+      $('controls').classList.remove('open');
+      this.map?.resize();
     }
   }
 
@@ -644,10 +1118,14 @@ class App {
     this.map.fitBounds(b, { padding: 80, maxZoom: 12 });
   }
 
-  clearSelection() {
+  clearSelection({ push = false } = {}) {
     this.seq++;
     this.unit = null;
     this.transect = null;
+    this.pendingUnit = null;
+    this.pendingTransect = null;
+    $('panel').classList.remove('has-unit');
+    if (window.matchMedia(PHONE).matches) this.map?.resize();
     this.setAdminSelected(null);
     this.setTransectSelected(null);
     const panel = $('panel');
@@ -662,6 +1140,8 @@ class App {
     $('unit-select').value = '';
     delete panel.dataset.atRisk;
     this.updateDownload();
+    if (this.table.isOpen()) this.table.render();
+    this.saveState({ push });
   }
 
   renderUnit() {
@@ -695,7 +1175,11 @@ class App {
       const word = document.createElement('span');
       word.className = u.mean_lrr < 0 ? 'tag erosion' : 'tag accretion';
       word.textContent = this.t(u.mean_lrr < 0 ? 'erosion' : 'accretion');
-      rate.append(' ', word);
+      const sig = document.createElement('span');
+      const significant = isSignificant(u.mean_lrr, u.mean_lrr_unc);
+      sig.className = significant ? 'sigtag yes' : 'sigtag';
+      sig.textContent = this.t(significant ? 'significant' : 'not_significant');
+      rate.append(' ', word, ' ', sig);
     }
     $('unit-pct-eroding').textContent = isNum(u.pct_eroding) ? `${i.num(u.pct_eroding, 1)} %` : '–';
     $('unit-pct-sig-eroding').textContent = isNum(u.pct_sig_eroding) ? `${i.num(u.pct_sig_eroding, 1)} %` : '–';
@@ -745,22 +1229,26 @@ class App {
     }
   }
 
-  async selectTransect(id) {
+  async selectTransect(id, { push = false } = {}) {
     id = String(id);
     const seq = ++this.seq;
     this.setTransectSelected(id);
+    this.pendingTransect = id;
     let tr;
     try {
       tr = await getJSON(`api/v1/transects/${encodeURIComponent(id)}`, { run: this.run.id });
     } catch (err) {
-      this.showError(this.t('load_error', { msg: err.message }));
+      if (err instanceof OfflineError) this.failed.add('transect');
+      else this.showError(this.t('load_error', { msg: err.message }));
       return;
     }
     if (seq !== this.seq) return;
+    this.pendingTransect = null;
     this.transect = { ...tr, transect_id: String(tr.transect_id ?? id) };
     $('transect-select').value = this.transect.transect_id;
     this.renderStrip();
     this.renderChart();
+    this.saveState({ push });
   }
 
   renderChart() {
@@ -812,8 +1300,12 @@ class App {
 
   // relabel redraws everything that carries text after a language change.
   relabel() {
-    this.relabelControls();
+    this.setAttribution();
     this.drawLegend();
+    this.search.relabel();
+    if (this.table.isOpen()) this.table.render();
+    $('table-toggle').textContent = this.t(this.table.isOpen() ? 'table_hide' : 'table_show');
+    for (const o of $('table-municipality').options) if (!o.value) o.textContent = this.t('municipality_all');
     if (this.run) this.showRunLabel();
     if (this.units.length) this.fillUnitSelect();
     if (this.unit) this.renderUnit();
@@ -828,6 +1320,7 @@ class App {
   // server a few seconds; one it is still computing (503) is asked for again.
   async loadAtRisk(year) {
     const seq = ++this.atRiskSeq;
+    this.wantHorizon = year;
     $('atrisk-status').textContent = this.t('atrisk_loading');
     let body;
     for (let attempt = 0; ; attempt++) {
@@ -839,6 +1332,11 @@ class App {
         if (err instanceof HTTPError && err.status === 503 && attempt < 30) {
           await sleep(3000);
           continue;
+        }
+        if (err instanceof OfflineError) {
+          this.failed.add('atrisk');
+          $('atrisk-status').textContent = this.t('offline_title');
+          return;
         }
         this.atRiskFailed(err);
         return;
@@ -860,6 +1358,8 @@ class App {
       this.renderAtRiskPanel();
       if (!Array.isArray(this.unit.at_risk)) this.refreshTallies(this.unit.pcode);
     }
+    this.table.render();
+    this.saveState();
     resolveAtRisk({ year: this.atRisk.year, count: this.atRisk.features.length });
   }
 
@@ -1043,12 +1543,21 @@ function absoluteTemplate(u, base) {
 
 async function main() {
   let i18n;
+  let app;
   try {
-    i18n = await I18n.load(assetURL('i18n.json'));
-    const app = new App(i18n);
+    i18n = await I18n.load(assetURL('i18n.json'), parseState(window.location.hash).lang);
+    app = new App(i18n);
     window.tasiApp = app;
     await app.start();
   } catch (err) {
+    if (err instanceof OfflineError && app) {
+      // The server went away while the page started: say so, and start again when it is
+      // back (lostServer's probe reloads the page).
+      console.warn('tasi:', err.message);
+      app.setLoading(false);
+      app.lostServer();
+      return;
+    }
     console.error('tasi:', err);
     if (!$('error').textContent) {
       const msg = err?.message || String(err);

@@ -18,11 +18,12 @@ export class I18n {
 
   // load fetches the dictionary (served beside this module) and picks the stored language,
   // else the browser's, else English.
-  static async load(url) {
+  // A language named by the page's URL (a shared link) wins over both.
+  static async load(url, wanted) {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
     const dict = await res.json();
-    return new I18n(dict, I18n.initialLanguage());
+    return new I18n(dict, LANGUAGES.includes(wanted) ? wanted : I18n.initialLanguage());
   }
 
   static initialLanguage() {
@@ -71,23 +72,32 @@ export class I18n {
     }
   }
 
-  // num formats v with the given fraction digits; '–' when v is null or not finite.
+  // num formats v with the given fraction digits and the language's separators (Intl),
+  // negatives with the minus sign U+2212; '–' when v is null or not finite. Every number
+  // on the page (panel, legend, table, popups, chart) goes through num or signed.
   num(v, digits = 0) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
-    return new Intl.NumberFormat(NUMBER_LOCALE[this.lang], {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(v);
+    return minus(this.format(digits, 'auto').format(v));
   }
 
   // signed formats a rate with an explicit sign (−0.42, +0.10): erosion must read as
   // negative at a glance.
   signed(v, digits = 2) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return '–';
-    return new Intl.NumberFormat(NUMBER_LOCALE[this.lang], {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-      signDisplay: 'exceptZero',
-    }).format(v);
+    return minus(this.format(digits, 'exceptZero').format(v));
+  }
+
+  format(digits, signDisplay) {
+    const key = `${this.lang}/${digits}/${signDisplay}`;
+    this.formats ??= new Map();
+    if (!this.formats.has(key)) {
+      this.formats.set(key, new Intl.NumberFormat(NUMBER_LOCALE[this.lang], {
+        minimumFractionDigits: digits, maximumFractionDigits: digits, signDisplay,
+      }));
+    }
+    return this.formats.get(key);
   }
 }
+
+// minus writes Intl's hyphen-minus as the minus sign (U+2212), as typeset numbers do.
+function minus(s) { return s.replace(/-/g, '\u2212'); }

@@ -1,21 +1,28 @@
-// Colour ramps shared by the map layers, the legend and the charts, so what the legend
-// says is exactly what the map draws.
+// Colours shared by the map layers, the legend and the charts, so what the legend says is
+// exactly what the map draws.
+//
+// Rates of change (m/yr) are drawn in seven classes, not a continuous ramp: erosion in
+// dark red to orange, a near-white "stable" class (|rate| < 0.25 m/yr, within the noise of
+// most runs), accretion in pale cyan to dark blue. The classes are chosen to stay apart
+// where a planner will read them: from the sea (a muted grey-teal, darker than slight
+// accretion, so the pale classes never melt into the water), and erosion from accretion,
+// in normal vision, in full-severity protanopia, deuteranopia and tritanopia (Machado et
+// al. 2009) and in greyscale, where each erosion class is darker than the accretion class
+// of the same size (a photocopy still tells −1 from +1). api/web/palette_test.go computes
+// CIEDE2000 between them under each simulation; api/web/README.md lists the figures.
+// Significant change is marked by more than hue: a hatch (erosion) or dots (accretion) on
+// the unit, solid rather than dashed transects.
 
-// RATE_STOPS is the diverging ramp for rates of change in m/yr (ColorBrewer RdBu, 7
-// classes): negative rates are erosion (red), positive accretion (blue). Values beyond the
-// ends take the end colours. The server's own style (/styles/tasi.json) uses the same
-// stops, so the map looks the same in QGIS or any other MapLibre client.
-export const RATE_STOPS = [
-  [-2, '#b2182b'],
-  [-1, '#ef8a62'],
-  [-0.25, '#fddbc7'],
-  [0, '#f7f7f7'],
-  [0.25, '#d1e5f0'],
-  [1, '#67a9cf'],
-  [2, '#2166ac'],
-];
+// RATE_BREAKS are the class limits, m/yr; a rate equal to a limit falls in the class above.
+export const RATE_BREAKS = [-2, -1, -0.25, 0.25, 1, 2];
 
-// NO_DATA is the fill of units without a rate (inland sucos, too few shorelines).
+// RATE_COLORS are the seven classes' colours, strongest erosion first.
+export const RATE_COLORS = ['#7a1712', '#bc4629', '#db824d', '#fbf9f5', '#ccf6f9', '#4aa0c3', '#39678d'];
+
+// SEA is the map's water: apart from every rate class (ΔE00 ≥ 10 in every simulation).
+export const SEA = '#a5c7cd';
+
+// NO_DATA is the fill of land without a rate (inland sucos, too few shorelines).
 export const NO_DATA = '#d9d4c7';
 
 // YEAR_STOPS colours shorelines from old (purple) to recent (yellow): viridis.
@@ -27,14 +34,38 @@ export const YEAR_STOPS = [
   [2025, '#fde725'],
 ];
 
-// rateExpression is a MapLibre expression colouring by the numeric property prop, grey
-// when the feature lacks it (MVT has no null: an undefined rate is an absent property).
+// rateClass is the index in RATE_COLORS of rate v, or -1 when v is not a finite number.
+export function rateClass(v) {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return -1;
+  let i = 0;
+  while (i < RATE_BREAKS.length && v >= RATE_BREAKS[i]) i++;
+  return i;
+}
+
+// rateExpression is a MapLibre expression colouring by the class of the numeric property
+// prop, NO_DATA when the feature lacks it (MVT has no null: an undefined rate is an
+// absent property).
 export function rateExpression(prop) {
-  const stops = RATE_STOPS.flatMap(([v, c]) => [v, c]);
+  const steps = RATE_BREAKS.flatMap((b, i) => [b, RATE_COLORS[i + 1]]);
   return ['case',
     ['==', ['typeof', ['get', prop]], 'number'],
-    ['interpolate', ['linear'], ['get', prop], ...stops],
+    ['step', ['get', prop], RATE_COLORS[0], ...steps],
     NO_DATA];
+}
+
+// significantExpression is true where the rate prop differs from zero by more than its
+// uncertainty unc (a unit's mean_lrr ± mean_lrr_unc, a transect's lrr ± lci).
+export function significantExpression(prop, unc) {
+  return ['all',
+    ['==', ['typeof', ['get', prop]], 'number'],
+    ['==', ['typeof', ['get', unc]], 'number'],
+    ['>', ['abs', ['get', prop]], ['get', unc]]];
+}
+
+// isSignificant is significantExpression for plain numbers.
+export function isSignificant(v, unc) {
+  return typeof v === 'number' && Number.isFinite(v) && typeof unc === 'number' && Number.isFinite(unc)
+    && Math.abs(v) > unc;
 }
 
 // yearExpression colours by the shoreline's year (a number, or the year of its date).
@@ -54,30 +85,31 @@ export function cssGradient(stops) {
   return `linear-gradient(to right, ${parts.join(', ')})`;
 }
 
-// rateColor is the ramp's colour for value v, interpolated in RGB like MapLibre's 'linear'
-// (close enough for bars in a chart), or NO_DATA when v is not a finite number.
+// rateColor is the colour of rate v's class, or NO_DATA when v is not a finite number.
 export function rateColor(v) {
-  return rampColor(RATE_STOPS, v);
+  const i = rateClass(v);
+  return i < 0 ? NO_DATA : RATE_COLORS[i];
 }
 
-export function rampColor(stops, v) {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return NO_DATA;
-  if (v <= stops[0][0]) return stops[0][1];
-  for (let i = 1; i < stops.length; i++) {
-    const [v1, c1] = stops[i];
-    if (v <= v1) {
-      const [v0, c0] = stops[i - 1];
-      const f = (v - v0) / (v1 - v0);
-      const a = hexRGB(c0);
-      const b = hexRGB(c1);
-      const rgb = a.map((x, k) => Math.round(x + (b[k] - x) * f));
-      return `rgb(${rgb.join(',')})`;
+// patternImage draws the significance marks for map.addImage: diagonal hatching
+// (erosion) or dots (accretion), dark with a light edge so they show on every class.
+export function patternImage(kind, size = 8) {
+  const px = new Uint8Array(size * size * 4);
+  const put = (x, y, [r, g, b, a]) => {
+    const i = ((y % size) * size + (x % size)) * 4;
+    px[i] = r; px[i + 1] = g; px[i + 2] = b; px[i + 3] = a;
+  };
+  const dark = [29, 35, 39, 200];
+  const light = [255, 255, 255, 150];
+  if (kind === 'erosion') {
+    for (let k = 0; k < size; k++) {
+      put(k, size - 1 - k, dark);
+      put(k + 1, size - 1 - k, light);
     }
+  } else {
+    const c = Math.floor(size / 2);
+    for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) put(c - 1 + dx, c - 1 + dy, dark);
+    for (const [dx, dy] of [[-1, 0], [2, 0], [0, -1], [1, -1], [-1, 1], [2, 1], [0, 2], [1, 2]]) put(c - 1 + dx, c - 1 + dy, light);
   }
-  return stops[stops.length - 1][1];
-}
-
-function hexRGB(hex) {
-  const n = parseInt(hex.slice(1), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+  return { width: size, height: size, data: px };
 }
