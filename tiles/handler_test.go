@@ -531,10 +531,11 @@ func TestHandlerStyle(t *testing.T) {
 			}
 		}
 	}
-	// Units by mean rate and transects by rate, on the same symmetric ramp: -2 red, +2 blue.
+	// Units by mean rate and transects by rate, in the web map's seven classes: darkest red
+	// below −2, near-white within ±0.25, darkest blue from +2.
 	for id, field := range map[string]string{"admin-fill": "mean_lrr", "transects": "lrr"} {
 		c := colours[id]
-		if !strings.Contains(c, `["get","`+field+`"]`) || !strings.Contains(c, `-2,"#b2182b"`) || !strings.Contains(c, `2,"#2166ac"`) || !strings.Contains(c, `0,"#f7f7f7"`) {
+		if !strings.Contains(c, `["step",["get","`+field+`"],"#7a1712",-2,"#bc4629"`) || !strings.Contains(c, `-0.25,"#fbf9f5"`) || !strings.Contains(c, `2,"#39678d"`) {
 			t.Errorf("%s colour %s", id, c)
 		}
 	}

@@ -12,25 +12,41 @@ type rampStop struct {
 	Color string  `json:"color"`
 }
 
-// rateRamp returns the diverging colour ramp of shoreline change rates, m/yr: erosion red,
-// accretion blue, symmetric about 0 and saturating at ±2 m/yr (ColorBrewer RdBu, 7 classes,
-// colour-blind safe). Rates beyond ±2 take the end colours.
-func rateRamp() []rampStop {
-	return []rampStop{
-		{-2, "#b2182b"}, {-1, "#ef8a62"}, {-0.25, "#fddbc7"}, {0, "#f7f7f7"}, {0.25, "#d1e5f0"}, {1, "#67a9cf"}, {2, "#2166ac"},
+// rateClasses are the seven classes of shoreline change rates, m/yr: Colors[0] below
+// Breaks[0], Colors[i] from Breaks[i-1] up to Breaks[i], the last from the last break up.
+// They are the web map's classes (api/web/static/ramp.js, which draws its legend from the
+// same numbers): erosion dark red to orange, a near-white stable class within ±0.25 m/yr,
+// accretion pale cyan to dark blue; apart from the sea and from each other in normal
+// vision, the three full-severity colour-vision deficiencies and greyscale (ΔE00 ≥ 10,
+// api/web/palette_test.go), each erosion class darker than the accretion class of the
+// same size so that a photocopy still tells −1 from +1.
+type rateClasses struct {
+	Breaks []float64 `json:"breaks"`
+	Colors []string  `json:"colors"`
+}
+
+func rateRamp() rateClasses {
+	return rateClasses{
+		Breaks: []float64{-2, -1, -0.25, 0.25, 1, 2},
+		Colors: []string{"#7a1712", "#bc4629", "#db824d", "#fbf9f5", "#ccf6f9", "#4aa0c3", "#39678d"},
 	}
 }
 
-// noDataColor draws features whose rate is undefined (NULL in the tile).
-const noDataColor = "#bdbdbd"
+// seaColor is the water behind the units, apart from every rate class (api/web/static/ramp.js).
+const seaColor = "#a5c7cd"
 
-// rateColor returns a MapLibre expression colouring by the rate in property field.
+// noDataColor draws features whose rate is undefined (NULL in the tile).
+const noDataColor = "#d9d4c7"
+
+// rateColor returns a MapLibre expression colouring by the class of the rate in property
+// field (rateRamp): a step expression, the first class below −2 m/yr.
 func rateColor(field string) []any {
-	ramp := []any{"interpolate", []any{"linear"}, []any{"get", field}}
-	for _, s := range rateRamp() {
-		ramp = append(ramp, s.Value, s.Color)
+	r := rateRamp()
+	step := []any{"step", []any{"get", field}, r.Colors[0]}
+	for i, b := range r.Breaks {
+		step = append(step, b, r.Colors[i+1])
 	}
-	return []any{"case", []any{"has", field}, ramp, noDataColor}
+	return []any{"case", []any{"has", field}, step, noDataColor}
 }
 
 // hazardRamp returns the colours of hazard zones by horizon, years after the reference
@@ -106,7 +122,7 @@ func (h *Handler) style(base string, tj TileJSON, run Run) map[string]any {
 		return l
 	}
 	var layers []any
-	layers = append(layers, map[string]any{"id": "background", "type": "background", "paint": map[string]any{"background-color": "#eef3f7"}})
+	layers = append(layers, map[string]any{"id": "background", "type": "background", "paint": map[string]any{"background-color": seaColor}})
 	if _, ok := h.byName["admin"]; ok {
 		layers = append(layers,
 			layer("admin-fill", "fill", "admin", minzoom("admin"), map[string]any{
