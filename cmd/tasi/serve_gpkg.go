@@ -159,11 +159,12 @@ func gpkgRunID(sum [32]byte) int64 {
 // A reload must not hold three runs at once (issue 12: a reload of the 76 MB demo file
 // raised the server from 355 to 824 MB). So the file is hashed first, and a file whose
 // SHA-256 names a run already held (the same file copied again, or a rollback to the run
-// it replaced) is served from memory without being read. Otherwise the run that the new
-// one will push out is dropped before reading, so that the maps still open on it get 404
-// a few seconds early (and for good, should the new file fail to read), and the memory
-// is handed back to the system after the swap: reloads are rare, a long-lived server's
-// footprint is what an operator watches.
+// it replaced) is served from memory without being read. Otherwise, once gpkg.Check
+// finds the file to be a results GeoPackage (a file that is not one costs no run), the
+// run that the new one will push out is dropped before reading, so that the maps still
+// open on it get 404 a few seconds early (and for good, should the new file still fail to
+// read), and the memory is handed back to the system after the swap: reloads are rare,
+// a long-lived server's footprint is what an operator watches.
 func (g *gpkgStore) check(ctx context.Context) bool {
 	fi, err := os.Stat(g.path)
 	g.mu.RLock()
@@ -185,6 +186,13 @@ func (g *gpkgStore) check(ctx context.Context) bool {
 	if held, moved := g.promote(id, fi); held {
 		g.log.Info("the GeoPackage holds a run already read; serving it without reading the file again", "file", g.path, "run", id, "sha256", hex.EncodeToString(sum[:]))
 		return moved
+	}
+	if err := gpkg.Check(g.path); err != nil {
+		g.mu.Lock()
+		g.seen = fi
+		g.mu.Unlock()
+		g.log.Warn("the GeoPackage changed but cannot be read; serving the runs already read", "file", g.path, "err", err)
+		return false
 	}
 	g.mu.Lock()
 	g.runs = slices.Clone(g.runs[:min(len(g.runs), gpkgKeepRuns-1)]) // a copy: the dropped run must not stay reachable

@@ -124,8 +124,17 @@ func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error)
 	return r, nil
 }
 
-// readRunLayers reads the layers of ReadRun.
-func readRunLayers(ctx context.Context, path string, o readOptions, fail func(string, error) (*Run, error)) (*Run, error) {
+// Check reports whether path looks like a results GeoPackage, with its runs and
+// transects layers, without reading them: a few milliseconds, so that a server can tell a
+// file it cannot read (not a GeoPackage, another kind of GeoPackage) before it makes room
+// for the run in it. ReadRun may still fail on a file that passes.
+func Check(path string) error {
+	_, err := layerSet(path)
+	return err
+}
+
+// layerSet returns the layers of the results GeoPackage at path by name.
+func layerSet(path string) (map[string]bool, error) {
 	names, err := ogr.LayerNames(path)
 	if err != nil {
 		return nil, fmt.Errorf("read run: %w", err)
@@ -136,8 +145,17 @@ func readRunLayers(ctx context.Context, path string, o readOptions, fail func(st
 	}
 	for _, name := range []string{"runs", "transects"} {
 		if !have[name] {
-			return fail(name, errors.New("missing: is this a tasi results GeoPackage?"))
+			return nil, fmt.Errorf("read run %s: layer %s: missing: is this a tasi results GeoPackage?", path, name)
 		}
+	}
+	return have, nil
+}
+
+// readRunLayers reads the layers of ReadRun.
+func readRunLayers(ctx context.Context, path string, o readOptions, fail func(string, error) (*Run, error)) (*Run, error) {
+	have, err := layerSet(path)
+	if err != nil {
+		return nil, err
 	}
 	// Layers are read in parallel and in the file's CRS, the run's UTM zone: reprojecting
 	// them to lon/lat in GDAL and back in Go was most of the time to read the shorelines
