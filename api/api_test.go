@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"compress/gzip"
+	"compress/zlib"
 	"fmt"
 	"io"
 	"math"
@@ -758,24 +759,33 @@ func testRoutes(t *testing.T, h http.Handler, d *demoRun) {
 		if r.status != 200 || r.header.Get("Content-Type") != "application/json" {
 			t.Errorf("HEAD: %d %s", r.status, r.header.Get("Content-Type"))
 		}
-		req := httptest.NewRequest(http.MethodGet, "/api/v1/units?limit=1000&f=geojson", nil)
-		req.Header.Set("Accept-Encoding", "gzip")
-		r = do(t, h, req)
-		if r.status != 200 || r.header.Get("Content-Encoding") != "gzip" {
-			t.Fatalf("gzip: %d %q", r.status, r.header.Get("Content-Encoding"))
+		want := get(t, h, "/api/v1/units?limit=1000&f=geojson").body
+		for _, enc := range []struct {
+			name   string
+			reader func(io.Reader) (io.Reader, error)
+		}{
+			{"gzip", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+			{"deflate", func(r io.Reader) (io.Reader, error) { return zlib.NewReader(r) }},
+		} {
+			req := httptest.NewRequest(http.MethodGet, "/api/v1/units?limit=1000&f=geojson", nil)
+			req.Header.Set("Accept-Encoding", enc.name)
+			r = do(t, h, req)
+			if r.status != 200 || r.header.Get("Content-Encoding") != enc.name {
+				t.Fatalf("%s: %d %q", enc.name, r.status, r.header.Get("Content-Encoding"))
+			}
+			zr, err := enc.reader(bytes.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(plain, want) {
+				t.Errorf("%s body differs from the plain one (%d vs %d bytes)", enc.name, len(plain), len(want))
+			}
+			t.Logf("GeoJSON of %d units: %d bytes, %d with %s", len(res.Units), len(plain), len(r.body), enc.name)
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(r.body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		plain, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := get(t, h, "/api/v1/units?limit=1000&f=geojson").body; !bytes.Equal(plain, want) {
-			t.Errorf("gzip body differs from the plain one (%d vs %d bytes)", len(plain), len(want))
-		}
-		t.Logf("GeoJSON of %d units: %d bytes, %d gzipped", len(res.Units), len(plain), len(r.body))
 	})
 
 	t.Run("probes", func(t *testing.T) {

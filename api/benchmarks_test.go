@@ -26,6 +26,8 @@ func benchmarkRoutes(b *testing.B, store api.Store) {
 		{"units", "/api/v1/units", ""},
 		{"units-gzip", "/api/v1/units", "gzip"},
 		{"units-sorted-20", "/api/v1/units?sort=-mean_lrr&limit=20", ""},
+		// The probe of issue 12: every unit, as a browser or hey asks for it.
+		{"units-sorted-gzip", "/api/v1/units?sort=-mean_lrr", "gzip"},
 		{"units-municipality", "/api/v1/units?municipality=TL01", ""},
 		{"unit", "/api/v1/units/" + pcode, ""},
 		{"transect", "/api/v1/transects/" + label, ""},

@@ -21,14 +21,26 @@
 # tasi draws from its simplified copies, which pg_tileserv does not have, and thins the
 # gazetteer: that zoom compares what each server sends for a map, not the same bytes.)
 #
+# With PROBE=1 it runs instead the load cases of issue 12's probe, at CLIENTS connections
+# (default 200) for DURATION each, nothing pinned, with wrk: the composite tile of Dili at
+# z12; 9,500 distinct z14 tiles (the grid over Timor-Leste's coast, row by row; each wrk
+# thread starts at a random place in it) without and with the tile cache; the API's
+# /api/v1/units?sort=-mean_lrr and one transect's series. /readyz is polled every half
+# second during each case and its answers other than 200 are counted. Then the outage:
+# under load on the cached composite tile, PostgreSQL is stopped (pg_ctl, fast) for 10 s
+# and started again; cached tiles must keep answering 200.
+#
 # Run as root (the cluster runs as user postgres). Record in BENCHMARKS.md.
 #
 #   scripts/bench-serve.sh                    # 10 s per case, 8 connections
 #   DURATION=20s CLIENTS=16 PG_TILESERV=/tmp/pgts/pg_tileserv scripts/bench-serve.sh
+#   PROBE=1 DURATION=60s scripts/bench-serve.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10s}
+probe=${PROBE:-}
 clients=${CLIENTS:-8}
+[ -n "$probe" ] && clients=${CLIENTS:-200}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 for tool in wrk hey; do
   command -v "$tool" >/dev/null || { echo "bench-serve: $tool is missing (apt-get install $tool)" >&2; exit 1; }
@@ -38,7 +50,7 @@ work=$(mktemp -d)
 chown postgres "$work"
 port=$((20000 + RANDOM % 20000))
 cleanup() {
-  for pid in ${serve_pid:-} ${pgts_pid:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  for pid in ${poll_pid:-} ${outage_pid:-} ${serve_pid:-} ${pgts_pid:-}; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   su postgres -c "$pgbin/pg_ctl -D $work/db -m immediate stop" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -98,6 +110,64 @@ load() {
     /Requests\/sec/ {rps = $2} / 50%/ {p50 = ms($2)} / 99%/ {p99 = ms($2)} /Non-2xx|Socket errors/ {err = err " " $0}
     END {printf "%8d B %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms%s\n", bytes, rps, p50, p99, err}' <<<"$out"
 }
+
+# readyz_poll FILE: polls /readyz every half second, one status a line, until killed.
+readyz_poll() {
+  while :; do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "http://$tasi_addr/readyz" >>"$1" || true
+    sleep 0.5
+  done
+}
+# probe_case NAME URL [LUA_SCRIPT ARG]: one line of the probe, with /readyz's answers.
+probe_case() {
+  local name=$1 url=$2 out polls script=()
+  [ -n "${3:-}" ] && script=(-s "$3" "$url" -- "$4")
+  [ -z "${3:-}" ] && script=("$url")
+  polls=$work/readyz.$RANDOM
+  : >"$polls"
+  readyz_poll "$polls" &
+  poll_pid=$!
+  out=$(wrk -t2 -c"$clients" -d"$duration" --latency -H 'Accept-Encoding: gzip' "${script[@]}") || true
+  kill "$poll_pid"; wait "$poll_pid" 2>/dev/null || true
+  poll_pid=
+  printf '%-28s ' "$name"
+  awk -v polls="$(sort "$polls" | uniq -c | tr -s ' \n' ' ')" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
+    function ms(s) { if (s ~ /us$/) return s / 1000; if (s ~ /ms$/) return s + 0; if (s ~ /s$/) return s * 1000; return s }
+    /Requests\/sec/ {rps = $2} / 50%/ {p50 = ms($2)} / 99%/ {p99 = ms($2)} /requests in/ {n = $1}
+    /Non-2xx|Socket errors/ {err = err " " $0}
+    END {printf "%9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %d requests  readyz:%s load %s%s\n", rps, p50, p99, n, polls, load, err}' <<<"$out"
+}
+
+if [ -n "$probe" ]; then
+  id_of() { curl -fs "http://$tasi_addr/api/v1/runs/latest" | sed -E 's/.*"id": ?([0-9]+).*/\1/'; }
+  # The grid of z14 tiles over the coast: x 13835-13989, y 8561-...; 9,500 of them.
+  cat >"$work/z14.lua" <<'LUA'
+local n, i = 9500, 0
+init = function(args) run = args[1]; math.randomseed(os.time() + math.floor(os.clock() * 1e6)); i = math.random(n) end
+request = function()
+  i = (i + 1) % n
+  return wrk.format("GET", string.format("/tiles/all/14/%d/%d.mvt?run=%s", 13835 + i % 155, 8561 + math.floor(i / 155), run))
+end
+LUA
+  serve 0
+  id=$(id_of)
+  label=$(curl -fs "http://$tasi_addr/api/v1/units/TL060607" | grep -oE '"transect_id": ?"[^"]+"' | head -1 | sed -E 's/.*"([^"]+)"$/\1/')
+  echo "PROBE: $clients connections, $duration per case, run $id, transect $label"
+  probe_case "composite z12, no cache" "http://$tasi_addr/tiles/all/12/3476/2145.mvt?run=$id"
+  probe_case "9,500 z14 tiles, no cache" "http://$tasi_addr" "$work/z14.lua" "$id"
+  probe_case "units sort=-mean_lrr" "http://$tasi_addr/api/v1/units?sort=-mean_lrr"
+  probe_case "one transect" "http://$tasi_addr/api/v1/transects/$label"
+  serve 64
+  probe_case "composite z12, cache" "http://$tasi_addr/tiles/all/12/3476/2145.mvt?run=$id"
+  probe_case "9,500 z14 tiles, cache" "http://$tasi_addr" "$work/z14.lua" "$id"
+  # The outage: 10 s of load, 10 s without PostgreSQL, 10 s after it is back.
+  ( sleep 10; su postgres -c "$pgbin/pg_ctl -D $work/db -m fast -w stop" >/dev/null; sleep 10
+    su postgres -c "$pgbin/pg_ctl -D $work/db -l $work/log -w -o '-p $port -k $work -c listen_addresses= -c fsync=off -c synchronous_commit=off' start" >/dev/null ) &
+  outage_pid=$!
+  duration=30s probe_case "composite cached, outage" "http://$tasi_addr/tiles/all/12/3476/2145.mvt?run=$id"
+  wait "$outage_pid"
+  exit 0
+fi
 
 zooms=("8/217/134" "12/3476/2145" "14/13907/8582")
 layers=(all admin coastline shorelines transects localities)

@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
 # serve-gpkg-startup.sh — how long `tasi serve --gpkg` takes to start serving a results
-# GeoPackage, and its peak memory over reloads of the same file (issue 12).
+# GeoPackage, and its memory over reloads (issue 12).
 #
 #   scripts/serve-gpkg-startup.sh TASI_BINARY RESULTS.gpkg [RELOADS=3] [PORT=18081]
 #
 # "Serving starts" is the first 200 from /readyz: tasi serve loads the run before it
-# listens, so that is also the first moment the API and tiles answer. Each reload renames
-# a fresh copy of the file (new inode and mtime, same content) over it, as analyze --out
-# does, waits for the log line of the load, and samples the process's resident memory;
-# the peak is GNU time's maximum RSS over the whole life of the server.
+# listens, so that is also the first moment the API and tiles answer. The server follows
+# a copy of the file in a temporary folder. Each reload renames over it, as analyze --out
+# does, a copy of the file whose run differs (sqlite3 appends to tasi_version: another
+# SHA-256, so another run, read in full); the three versions rotate, so that every reload
+# reads a run the server no longer holds (it keeps two). A last reload puts the same
+# content back under a new inode and modification time, which the server must recognise
+# without reading. After each, the script waits for the log line and samples the
+# process's resident memory; the peak is GNU time's maximum RSS over the server's life.
 set -euo pipefail
-bin=$1 gpkg=$2 reloads=${3:-3} port=${4:-18081}
+bin=$1 src=$2 reloads=${3:-3} port=${4:-18081}
+command -v sqlite3 >/dev/null || { echo "serve-gpkg-startup: sqlite3 is missing (apt-get install sqlite3)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+gpkg=$tmp/results.gpkg
+versions=("$src")
+for v in b c; do
+	cp "$src" "$tmp/$v.gpkg"
+	sqlite3 "$tmp/$v.gpkg" "UPDATE runs SET tasi_version = tasi_version || '+$v'"
+	versions+=("$tmp/$v.gpkg")
+done
+cp "$src" "$gpkg"
 start=$(date +%s.%N)
 /usr/bin/time -v -o "$tmp/time" "$bin" serve --gpkg "$gpkg" --addr "127.0.0.1:$port" --follow 200ms >"$tmp/out" 2>"$tmp/log" &
 pid=$!
@@ -23,11 +36,18 @@ done
 echo "serving after $(echo "$(date +%s.%N) - $start" | bc) s"
 child=$(pgrep -P "$pid")
 echo "rss after start: $(($(ps -o rss= -p "$child") / 1024)) MB"
+events='loaded run|already read'
+reload() { # file, then what it is
+	local n
+	n=$(grep -cE "$events" "$tmp/log" || true)
+	cp "$1" "$gpkg.reload" && mv "$gpkg.reload" "$gpkg"
+	until [ "$(grep -cE "$events" "$tmp/log" || true)" -gt "$n" ]; do sleep 0.1; done
+	echo "rss after $2: $(($(ps -o rss= -p "$child") / 1024)) MB; $(grep -E "$events" "$tmp/log" | tail -1 | grep -oE 'took=[^ ]*|already read' | head -1)"
+}
 for i in $(seq "$reloads"); do
-	cp "$gpkg" "$gpkg.reload" && mv "$gpkg.reload" "$gpkg"
-	until [ "$(grep -c 'loaded run' "$tmp/log")" -gt "$i" ]; do sleep 0.1; done
-	echo "rss after reload $i: $(($(ps -o rss= -p "$child") / 1024)) MB; $(grep 'loaded run' "$tmp/log" | tail -1 | grep -o 'took=[^ ]*')"
+	reload "${versions[$((i % 3))]}" "reload $i (another run)"
 done
+reload "${versions[$((reloads % 3))]}" "a copy of the same file"
 kill -INT "$child"
 wait "$pid" || true
 grep 'loaded run' "$tmp/log" | head -1 | grep -o 'took=[^ ]*' | sed 's/^/first load /'

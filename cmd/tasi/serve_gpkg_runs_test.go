@@ -323,3 +323,83 @@ func getJSONTo(t *testing.T, url string, v any) {
 		t.Fatalf("%s: %d: %v", url, res.StatusCode, err)
 	}
 }
+
+// TestGpkgReloadReadsOnlyNewContent follows a file through rewrites and checks which are
+// read and which runs are held meanwhile: a copy of the file with the same content (new
+// inode and modification time) is not read again, nor is a rollback to the run it
+// replaced, which becomes the latest from memory; a new file is read after the run it
+// pushes out has been dropped, so that a reload holds two runs, never three.
+func TestGpkgReloadReadsOnlyNewContent(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var files [3]string
+	for i := range files {
+		files[i] = runFile{rate: -float64(i + 1), finished: time.Date(2026, time.Month(i+1), 1, 0, 0, 0, 0, time.UTC)}.write(t, dir)
+	}
+	path := filepath.Join(dir, "results.gpkg")
+	replaceFile(t, files[0], path)
+	ctx := context.Background()
+	g, err := openGpkgStore(ctx, slog.New(slog.DiscardHandler), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := func() []int64 {
+		runs, err := g.ListRuns(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]int64, len(runs))
+		for i, r := range runs {
+			ids[i] = r.ID
+		}
+		return ids
+	}
+	var reads [][]int64 // the runs held while each read was made
+	g.readRun = func(ctx context.Context, path string, opts ...gpkg.ReadOption) (*gpkg.Run, error) {
+		reads = append(reads, held())
+		return gpkg.ReadRun(ctx, path, opts...)
+	}
+	var id [3]int64
+	id[0] = held()[0]
+	for i, step := range []struct {
+		name    string
+		file    int   // which file is copied over path
+		changed bool  // check's answer: another run is the latest
+		read    []int // the runs held while the file is read, nil if it must not be read
+		after   []int // the runs held afterwards, latest first
+	}{
+		{"the same content again", 0, false, nil, []int{0}},
+		{"a new run", 1, true, []int{0}, []int{1, 0}},
+		{"the same content again", 1, false, nil, []int{1, 0}},
+		{"a third run", 2, true, []int{1}, []int{2, 1}},
+		{"a rollback to the run it replaced", 1, true, nil, []int{1, 2}},
+		{"the first run again", 0, true, []int{1}, []int{0, 1}},
+	} {
+		before := len(reads)
+		replaceFile(t, files[step.file], path)
+		if got := g.check(ctx); got != step.changed {
+			t.Errorf("step %d, %s: check says %v, want %v", i, step.name, got, step.changed)
+		}
+		ids := func(k []int) []int64 {
+			out := make([]int64, len(k))
+			for j, x := range k {
+				out[j] = id[x]
+			}
+			return out
+		}
+		switch {
+		case step.read == nil && len(reads) != before:
+			t.Errorf("step %d, %s: the file was read again", i, step.name)
+		case step.read != nil && len(reads) != before+1:
+			t.Errorf("step %d, %s: %d reads, want 1", i, step.name, len(reads)-before)
+		case step.read != nil && fmt.Sprint(reads[before]) != fmt.Sprint(ids(step.read)):
+			t.Errorf("step %d, %s: runs held while reading %v, want %v", i, step.name, reads[before], ids(step.read))
+		}
+		if step.read != nil && id[step.file] == 0 {
+			id[step.file] = held()[0]
+		}
+		if got := held(); fmt.Sprint(got) != fmt.Sprint(ids(step.after)) {
+			t.Errorf("step %d, %s: runs held %v, want %v", i, step.name, got, ids(step.after))
+		}
+	}
+}

@@ -52,9 +52,9 @@ func Read(ctx context.Context, path string, opts ...ReadOption) (*analysis.Resul
 }
 
 // ReadRun reads the run that Write stored at path with its forecast. Geometry comes back
-// in the run's UTM zone, as in the Result that was written (ogr hands out lon/lat, which
-// ReadRun projects back with the zone named by the runs layer; the round trip moves
-// points by nanometres).
+// in the run's UTM zone, as in the Result that was written, exactly as stored: Write
+// stores every layer in that zone, and the layers are read without reprojection (a layer
+// in another CRS is an error).
 //
 // The file does not hold everything a Result has, so some fields are rebuilt or left
 // unset:
@@ -126,8 +126,17 @@ func ReadRun(ctx context.Context, path string, opts ...ReadOption) (*Run, error)
 	return r, nil
 }
 
-// readRunLayers reads the layers of ReadRun.
-func readRunLayers(ctx context.Context, path string, o readOptions, fail func(string, error) (*Run, error)) (*Run, error) {
+// Check reports whether path looks like a results GeoPackage, with its runs and
+// transects layers, without reading them: a few milliseconds, so that a server can tell a
+// file it cannot read (not a GeoPackage, another kind of GeoPackage) before it makes room
+// for the run in it. ReadRun may still fail on a file that passes.
+func Check(path string) error {
+	_, err := layerSet(path)
+	return err
+}
+
+// layerSet returns the layers of the results GeoPackage at path by name.
+func layerSet(path string) (map[string]bool, error) {
 	names, err := ogr.LayerNames(path)
 	if err != nil {
 		return nil, fmt.Errorf("read run: %w", err)
@@ -138,11 +147,21 @@ func readRunLayers(ctx context.Context, path string, o readOptions, fail func(st
 	}
 	for _, name := range []string{"runs", "transects"} {
 		if !have[name] {
-			return fail(name, errors.New("missing: is this a tasi results GeoPackage?"))
+			return nil, fmt.Errorf("read run %s: layer %s: missing: is this a tasi results GeoPackage?", path, name)
 		}
 	}
-	// Layers are read in parallel: GDAL spends most of the time reprojecting feature by
-	// feature. The intersections, most of the file, are read by SQL without reprojection
+	return have, nil
+}
+
+// readRunLayers reads the layers of ReadRun.
+func readRunLayers(ctx context.Context, path string, o readOptions, fail func(string, error) (*Run, error)) (*Run, error) {
+	have, err := layerSet(path)
+	if err != nil {
+		return nil, err
+	}
+	// Layers are read in parallel and in the file's CRS, the run's UTM zone: reprojecting
+	// them to lon/lat in GDAL and back in Go was most of the time to read the shorelines
+	// (issue 12). The intersections, most of the file, are read by SQL without geometry
 	// (readIntersections) alongside.
 	want := []string{"runs", "shorelines", "shoreline_points", "baseline", "admin_change", "transects", "hazard_zones"}
 	layers := make(map[string]*ogr.Layer, len(want))
@@ -161,7 +180,7 @@ func readRunLayers(ctx context.Context, path string, o readOptions, fail func(st
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ls, err := ogr.Read(ctx, path, ogr.ReadOptions{Layer: name})
+			ls, err := ogr.Read(ctx, path, ogr.ReadOptions{Layer: name, KeepCRS: true})
 			if err != nil {
 				errs[i] = fmt.Errorf("read run: %w", err)
 				return
@@ -183,8 +202,14 @@ func readRunLayers(ctx context.Context, path string, o readOptions, fail func(st
 	if err != nil {
 		return fail("runs", err)
 	}
+	crs := fmt.Sprintf("EPSG:%d", zone.EPSG())
+	for _, name := range want {
+		if l := layers[name]; l != nil && l.SourceSRS != "" && l.SourceSRS != crs {
+			return fail(name, fmt.Errorf("in %s, not in the run's CRS %s", l.SourceSRS, crs))
+		}
+	}
 	res := &analysis.Result{Zone: zone}
-	r := reader{fwd: orb.Projection(zone.Forward)}
+	var r reader
 	if res.Shorelines, err = r.shorelines(layers["shorelines"], layers["shoreline_points"]); err != nil {
 		return fail("shorelines", err)
 	}
@@ -306,35 +331,8 @@ func (f *fieldReader) forecast() *plan.Hazard {
 	return h
 }
 
-// reader turns the lon/lat features of ogr back into the run's UTM coordinates.
-type reader struct {
-	fwd orb.Projection
-}
-
-// points, lines and polygons project geometry that ogr decoded for this reader alone,
-// in place: a whole coast's shorelines are tens of MB, which a copy would double.
-func (r reader) points(ps orb.MultiPoint) orb.MultiPoint {
-	for i, p := range ps {
-		ps[i] = r.fwd(p)
-	}
-	return ps
-}
-
-func (r reader) lines(ml orb.MultiLineString) orb.MultiLineString {
-	for _, l := range ml {
-		r.points(orb.MultiPoint(l))
-	}
-	return ml
-}
-
-func (r reader) polygons(mp orb.MultiPolygon) orb.MultiPolygon {
-	for _, p := range mp {
-		for _, ring := range p {
-			r.points(orb.MultiPoint(ring))
-		}
-	}
-	return mp
-}
+// reader turns the features of ogr, in the run's UTM zone, into the run's values.
+type reader struct{}
 
 // shorelines reads the line and point shorelines back into one list in shoreline_id
 // order; either layer may be absent.
@@ -359,15 +357,15 @@ func (r reader) shorelines(lines, points *ogr.Layer) ([]analysis.Shoreline, erro
 		}
 		switch g := ft.Geometry.(type) {
 		case orb.MultiPoint:
-			s.Points = r.points(g)
+			s.Points = g
 		case orb.Point:
-			s.Points = r.points(orb.MultiPoint{g})
+			s.Points = orb.MultiPoint{g}
 		default:
 			ml, err := multiLine(ft.Geometry)
 			if err != nil {
 				f.fail(err)
 			}
-			s.Geometry = r.lines(ml)
+			s.Geometry = ml
 		}
 		if f.err != nil {
 			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
@@ -384,7 +382,7 @@ func (r reader) baseline(l *ogr.Layer) (orb.MultiLineString, error) {
 		if !ok {
 			return nil, fmt.Errorf("feature %d: geometry %s, want LineString", ft.FID, typeName(ft.Geometry))
 		}
-		out[i] = orb.LineString(r.points(orb.MultiPoint(ls)))
+		out[i] = ls
 	}
 	return out, nil
 }
@@ -417,7 +415,7 @@ func (r reader) units(l *ogr.Layer) ([]analysis.UnitChange, error) {
 		if f.err != nil {
 			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
 		}
-		a.Geometry = r.polygons(g)
+		a.Geometry = g
 		out[i] = u
 	}
 	return out, nil
@@ -461,7 +459,7 @@ func (r reader) transects(l *ogr.Layer, unitIndex map[string]int) ([]analysis.Tr
 		if f.err != nil {
 			return nil, fmt.Errorf("feature %d (transect %q): %w", ft.FID, t.Label, f.err)
 		}
-		t.Origin, t.End = r.fwd(ls[0]), r.fwd(ls[1])
+		t.Origin, t.End = ls[0], ls[1]
 		out[i] = t
 	}
 	return out, nil
@@ -498,7 +496,7 @@ func (r reader) zones(l *ogr.Layer, h *plan.Hazard, unitIndex map[string]int) ([
 		if f.err != nil {
 			return nil, fmt.Errorf("feature %d: %w", ft.FID, f.err)
 		}
-		z.Geometry = r.polygons(g)
+		z.Geometry = g
 		out[i] = z
 	}
 	return out, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -182,5 +183,19 @@ func TestReadErrors(t *testing.T) {
 	_, _, err = Read(context.Background(), other)
 	if err == nil || !strings.Contains(err.Error(), "layer runs: missing") {
 		t.Errorf("non-tasi GeoPackage: %v, want a missing runs layer", err)
+	}
+	// Check tells both apart from a results GeoPackage without reading it.
+	junk := filepath.Join(dir, "junk.gpkg")
+	if err := os.WriteFile(junk, []byte("not a GeoPackage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	results := filepath.Join(dir, "results.gpkg")
+	if err := Write(context.Background(), results, straightRun(t), analysis.Provenance{Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	for path, ok := range map[string]bool{other: false, junk: false, filepath.Join(dir, "missing.gpkg"): false, results: true} {
+		if err := Check(path); (err == nil) != ok {
+			t.Errorf("Check(%s) = %v, want ok %v", filepath.Base(path), err, ok)
+		}
 	}
 }

@@ -255,7 +255,7 @@ type fieldDefn struct {
 	subtype C.OGRFieldSubType
 }
 
-// layerReader reads the features of one layer, reprojected to WGS84 lon/lat.
+// layerReader reads the features of one layer, reprojected to WGS84 lon/lat unless keepCRS.
 type layerReader struct {
 	layer   C.OGRLayerH
 	fields  []fieldDefn
@@ -263,6 +263,7 @@ type layerReader struct {
 	ct      C.OGRCoordinateTransformationH
 	feature C.OGRFeatureH // current feature
 	wkb     []byte        // reused export buffer
+	native  bool          // geometry stays in the layer's CRS (keepCRS)
 }
 
 // errNoCRS is returned by newLayerReader for a layer with geometries but no CRS.
@@ -458,6 +459,15 @@ func fieldTime(h C.OGRFeatureH, i C.int, dateOnly bool) (time.Time, bool) {
 	ms := int64(float64(sec)*1000 + 0.5)
 	return time.Date(int(y), time.Month(mo), int(d), int(hh), int(mi), 0, 0, loc).
 		Add(time.Duration(ms) * time.Millisecond), true
+}
+
+// keepCRS makes r hand out geometry in the layer's own CRS, untransformed.
+func (r *layerReader) keepCRS() {
+	if r.ct != nil {
+		C.OCTDestroyCoordinateTransformation(r.ct)
+		r.ct = nil
+	}
+	r.native = true
 }
 
 func (r *layerReader) close() {

@@ -41,8 +41,9 @@ type Feature struct {
 type Layer struct {
 	Path string // the file it was read from
 	Name string
-	// SourceSRS is the layer's CRS before reprojection to WGS84: "EPSG:28356" where
-	// it has an authority code, else its name; "" for a layer without geometry.
+	// SourceSRS is the layer's CRS before reprojection to WGS84 (the CRS of the
+	// coordinates with ReadOptions.KeepCRS): "EPSG:28356" where it has an authority
+	// code, else its name; "" for a layer without geometry.
 	SourceSRS string
 	Fields    []string // attribute names in layer order
 	Features  []Feature
@@ -68,6 +69,11 @@ type ReadOptions struct {
 	// feature count (-1 when the driver cannot tell) after every feature, and once more at
 	// the end of each layer: a whole-coast shoreline file holds a few huge features.
 	Progress func(done, total int)
+	// KeepCRS returns coordinates in the layer's own CRS, named by Layer.SourceSRS, as
+	// they are stored, instead of reprojecting them to WGS84 lon/lat: for a caller that
+	// works in that CRS anyway (a results GeoPackage is in its run's UTM zone), which
+	// saves the reprojection there and back, most of the time to read large geometries.
+	KeepCRS bool
 }
 
 // csvOpenOptions make the CSV driver find geometry columns by their usual names.
@@ -151,6 +157,9 @@ func readLayer(ctx context.Context, path string, l *godal.Layer, opt ReadOptions
 		return Layer{}, fmt.Errorf("read %s: layer %q: %w", path, name, err)
 	}
 	defer r.close()
+	if opt.KeepCRS {
+		r.keepCRS()
+	}
 
 	out := Layer{Path: path, Name: name, SourceSRS: r.srsName, Fields: make([]string, len(r.fields))}
 	for i, f := range r.fields {
@@ -191,7 +200,8 @@ func readLayer(ctx context.Context, path string, l *godal.Layer, opt ReadOptions
 	return out, nil
 }
 
-// readGeometry returns the current feature's geometry in lon/lat, nil if it has none.
+// readGeometry returns the current feature's geometry in lon/lat (in the layer's CRS
+// after keepCRS), nil if it has none.
 func readGeometry(r *layerReader, keepNonFinite bool) (orb.Geometry, error) {
 	from := ""
 	if r.ct != nil {
@@ -214,6 +224,9 @@ func readGeometry(r *layerReader, keepNonFinite bool) (orb.Geometry, error) {
 			return g, nil
 		}
 		return nil, fmt.Errorf("geometry%s: coordinates are not finite", from)
+	}
+	if r.native {
+		return g, nil
 	}
 	bb := g.Bound()
 	if bb.Min[1] < -90 || bb.Max[1] > 90 {

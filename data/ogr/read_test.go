@@ -127,6 +127,19 @@ func TestReadProjected(t *testing.T) {
 	}
 }
 
+// TestReadKeepCRS checks that KeepCRS hands out the file's own coordinates, exactly as
+// stored, with the CRS they are in.
+func TestReadKeepCRS(t *testing.T) {
+	l := readOne(t, "testdata/epsg28356.geojson", ReadOptions{KeepCRS: true})
+	if l.SourceSRS != "EPSG:28356" {
+		t.Errorf("SourceSRS = %q, want EPSG:28356", l.SourceSRS)
+	}
+	want := orb.LineString{{342515.239, 6267536.727}, {342777.0717, 6267396.8384}} // T1 in the file
+	if got, ok := l.Features[0].Geometry.(orb.LineString); !ok || !orb.Equal(got, want) {
+		t.Errorf("T1 = %v, want %v", l.Features[0].Geometry, want)
+	}
+}
+
 // pointsOf lists the vertices of a LineString or Polygon.
 func pointsOf(g orb.Geometry) []orb.Point {
 	switch g := g.(type) {
