@@ -58,11 +58,44 @@ type atRiskCache struct {
 // atRiskEntry is one run's assessment. a, err and finished are set (under the cache's
 // lock) when the computation ends, and then done is closed.
 type atRiskEntry struct {
+	entryState
+	a *plan.Assessment
+}
+
+// entryState is what every entry of a computed-once cache (at-risk assessments, plans)
+// holds besides its value: done is closed when the computation ends, and err, finished
+// and used (the cache's clock at the last request) are set under the cache's lock.
+type entryState struct {
 	done     chan struct{}
-	a        *plan.Assessment
 	err      error
 	finished bool
 	used     uint64
+}
+
+func (s *entryState) state() *entryState { return s }
+
+// evictLRU drops the least recently used finished entries beyond keep; the cache's lock
+// is held.
+func evictLRU[K comparable, E interface{ state() *entryState }](entries map[K]E, keep int) {
+	for {
+		var oldest K
+		var oldestUsed uint64 = math.MaxUint64
+		finished := 0
+		for k, e := range entries {
+			st := e.state()
+			if !st.finished {
+				continue
+			}
+			finished++
+			if st.used < oldestUsed {
+				oldest, oldestUsed = k, st.used
+			}
+		}
+		if finished <= keep {
+			return
+		}
+		delete(entries, oldest)
+	}
 }
 
 func newAtRiskCache(a Assessor, keep int, timeout time.Duration, onError func(int64, error)) *atRiskCache {
@@ -97,7 +130,7 @@ func (c *atRiskCache) get(ctx context.Context, run results.Run) (*plan.Assessmen
 	c.mu.Lock()
 	e, ok := c.entries[run.ID]
 	if !ok {
-		e = &atRiskEntry{done: make(chan struct{})}
+		e = &atRiskEntry{entryState: entryState{done: make(chan struct{})}}
 		c.entries[run.ID] = e
 		go c.compute(run, e)
 	}
@@ -146,31 +179,9 @@ func (c *atRiskCache) compute(run results.Run, e *atRiskEntry) {
 	if err != nil && !errors.Is(err, results.ErrNotFound) {
 		delete(c.entries, run.ID)
 	}
-	c.evict()
+	evictLRU(c.entries, c.keep)
 	c.mu.Unlock()
 	close(e.done)
-}
-
-// evict drops the least recently used finished entries beyond keep; c.mu is held.
-func (c *atRiskCache) evict() {
-	for {
-		var oldest int64
-		var oldestUsed uint64 = math.MaxUint64
-		finished := 0
-		for id, e := range c.entries {
-			if !e.finished {
-				continue
-			}
-			finished++
-			if e.used < oldestUsed {
-				oldest, oldestUsed = id, e.used
-			}
-		}
-		if finished <= c.keep {
-			return
-		}
-		delete(c.entries, oldest)
-	}
 }
 
 // atRiskRequest is what /api/v1/at-risk reads from a request.

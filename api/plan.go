@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -381,11 +380,8 @@ type planCache struct {
 // planEntry is one plan; v, err and finished are set under the cache's lock, then done is
 // closed.
 type planEntry struct {
-	done     chan struct{}
-	v        any
-	err      error
-	finished bool
-	used     uint64
+	entryState
+	v any
 }
 
 func newPlanCache(keep int, timeout time.Duration, onError func(int64, string, error)) *planCache {
@@ -399,7 +395,7 @@ func (c *planCache) get(ctx context.Context, run results.Run, key, what string, 
 	c.mu.Lock()
 	e, ok := c.entries[k]
 	if !ok {
-		e = &planEntry{done: make(chan struct{})}
+		e = &planEntry{entryState: entryState{done: make(chan struct{})}}
 		c.entries[k] = e
 		go c.compute(run.ID, k, what, e, build)
 	}
@@ -437,29 +433,7 @@ func (c *planCache) compute(run int64, k, what string, e *planEntry, build func(
 	if err != nil {
 		delete(c.entries, k)
 	}
-	c.evict()
+	evictLRU(c.entries, c.keep)
 	c.mu.Unlock()
 	close(e.done)
-}
-
-// evict drops the least recently used finished plans beyond keep; c.mu is held.
-func (c *planCache) evict() {
-	for {
-		var oldest string
-		var oldestUsed uint64 = math.MaxUint64
-		finished := 0
-		for k, e := range c.entries {
-			if !e.finished {
-				continue
-			}
-			finished++
-			if e.used < oldestUsed {
-				oldest, oldestUsed = k, e.used
-			}
-		}
-		if finished <= c.keep {
-			return
-		}
-		delete(c.entries, oldest)
-	}
 }
