@@ -329,8 +329,11 @@ func TestStatementTimeout(t *testing.T) {
 		if !errors.Is(err, results.ErrTimeout) {
 			t.Errorf("statement timeout: %v, want ErrTimeout", err)
 		}
-		if took < postgis.QueryTimeout || took > 3*postgis.QueryTimeout {
-			t.Errorf("statement timeout: returned after %v, want %v", took, postgis.QueryTimeout)
+		// The outcome says which clock ended it (ErrTimeout without a request deadline);
+		// the bounds only tell "the statement timeout" from "at once" or "never", with
+		// room on both sides: the server's timer is not the test's clock.
+		if took < postgis.QueryTimeout/2 || took > 3*postgis.QueryTimeout {
+			t.Errorf("statement timeout: returned after %v, want about %v", took, postgis.QueryTimeout)
 		}
 	}
 }
