@@ -193,6 +193,24 @@ type atRiskRequest struct {
 	format         export.Format
 }
 
+// horizonParam checks a horizon as at-risk lists and plans read it, before the run's horizons are
+// known.
+func horizonParam(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if len(s) > 10 {
+		return "", badRequestf("horizon=%s: want years after the reference date (20) or a calendar year (2045)", clip(s))
+	}
+	if n, err := strconv.Atoi(s); err != nil || n < 1000 {
+		if _, err := plan.HorizonYears(s, time.Time{}); err != nil {
+			return "", badRequestf("horizon=%s: %v", clip(s), err)
+		}
+	}
+	return s, nil
+}
+
 // atRiskQuery reads the parameters of /api/v1/at-risk, checking what can be checked
 // without the run's assessment.
 func atRiskQuery(r *http.Request) (atRiskRequest, error) {
@@ -204,16 +222,8 @@ func atRiskQuery(r *http.Request) (atRiskRequest, error) {
 	if q.run, err = runRef("run", v.Get("run")); err != nil {
 		return q, err
 	}
-	q.horizon = strings.TrimSpace(v.Get("horizon"))
-	if q.horizon != "" {
-		if len(q.horizon) > 10 {
-			return q, badRequestf("horizon=%s: want years after the reference date (20) or a calendar year (2045)", clip(q.horizon))
-		}
-		if n, err := strconv.Atoi(q.horizon); err != nil || n < 1000 {
-			if _, err := plan.HorizonYears(q.horizon, time.Time{}); err != nil {
-				return q, badRequestf("horizon=%s: %v", clip(q.horizon), err)
-			}
-		}
+	if q.horizon, err = horizonParam(v.Get("horizon")); err != nil {
+		return q, err
 	}
 	q.municipality = strings.TrimSpace(v.Get("municipality"))
 	if len(q.municipality) > maxKeyLength {

@@ -179,24 +179,6 @@ func nfiQuery(r *http.Request, profiles []string) (nfiRequest, error) {
 	return q, nil
 }
 
-// horizonParam checks a horizon as at-risk lists read it, before the run's horizons are
-// known.
-func horizonParam(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return "", nil
-	}
-	if len(s) > 10 {
-		return "", badRequestf("horizon=%s: want years after the reference date (20) or a calendar year (2045)", clip(s))
-	}
-	if n, err := strconv.Atoi(s); err != nil || n < 1000 {
-		if _, err := plan.HorizonYears(s, time.Time{}); err != nil {
-			return "", badRequestf("horizon=%s: %v", clip(s), err)
-		}
-	}
-	return s, nil
-}
-
 // maxDistance bounds max_distance: beyond 1,000 km nothing is left to reach in a country.
 const maxDistance = 1e6
 
