@@ -63,16 +63,9 @@ func AtRiskGeoJSON(w io.Writer, l *plan.List, opts ...Option) error {
 			b = append(b, cells[lat].text...)
 			b = append(b, "]}"...)
 		}
-		b = append(b, `,"properties":{`...)
-		for j, c := range cells {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, cols[j].Name)
-			b = append(b, ':')
-			b = appendJSONCell(b, cols[j].kind, c)
-		}
-		b = append(b, "}}"...)
+		b = append(b, `,"properties":`...)
+		b = appendProperties(b, cols, cells)
+		b = append(b, '}')
 		if _, err := bw.Write(b); err != nil {
 			return err
 		}
@@ -82,6 +75,21 @@ func AtRiskGeoJSON(w io.Writer, l *plan.List, opts ...Option) error {
 		return err
 	}
 	return bw.Flush()
+}
+
+// appendProperties appends a GeoJSON properties object: each column's name and its cell,
+// as appendJSONCell writes it.
+func appendProperties(b []byte, cols []Column, cells []cell) []byte {
+	b = append(b, '{')
+	for j, c := range cells {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, cols[j].Name)
+		b = append(b, ':')
+		b = appendJSONCell(b, cols[j].kind, c)
+	}
+	return append(b, '}')
 }
 
 // appendJSONCell appends a cell as a JSON value.

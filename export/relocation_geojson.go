@@ -119,16 +119,9 @@ func RelocationGeoJSON(w io.Writer, p *plan.RelocationPlan) error {
 			}
 			b = append(b, g...)
 		}
-		b = append(b, `,"properties":{`...)
-		for j, c := range cells {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, desc[j].Name)
-			b = append(b, ':')
-			b = appendJSONCell(b, desc[j].kind, c)
-		}
-		b = append(b, "}}"...)
+		b = append(b, `,"properties":`...)
+		b = appendProperties(b, desc, cells)
+		b = append(b, '}')
 		if _, err := bw.Write(b); err != nil {
 			return err
 		}
