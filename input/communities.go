@@ -2,6 +2,7 @@ package input
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -43,6 +44,10 @@ func setUnit(c *plan.Community, u analysis.AdminUnit) {
 	c.ParentCode, c.ParentName = u.ParentCode, u.ParentName
 	c.RegionCode, c.RegionName = u.RegionCode, u.RegionName
 }
+
+// ErrNoCommunityInUnits reports a community layer none of whose points lies in the admin
+// units given: units of another country, or a layer in the wrong CRS.
+var ErrNoCommunityInUnits = errors.New("no community lies in an admin unit")
 
 // CommunityFields names the attributes of a community layer; "" picks the first of the
 // usual names.
@@ -139,7 +144,7 @@ func ReadCommunities(ctx context.Context, path string, units []analysis.AdminUni
 		}
 	}
 	if len(out) == 0 {
-		return nil, notes, fmt.Errorf("read communities %s: no community lies in an admin unit", path)
+		return nil, notes, fmt.Errorf("read communities %s: %w", path, ErrNoCommunityInUnits)
 	}
 	return out, notes, nil
 }

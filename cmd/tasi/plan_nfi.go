@@ -255,7 +255,7 @@ func demandFile(ctx context.Context, e *env, c nfiConfig, ref *data.Reference) (
 	fields := input.CommunityFields{Name: c.run.nameField, Code: c.run.codeField, Population: c.people, Households: c.households}
 	comms, notes, err := input.ReadCommunities(ctx, c.demand, ref.Units, fields, c.run.assumeCRS)
 	bundled := err == nil
-	if err != nil && strings.Contains(err.Error(), "no community lies in an admin unit") {
+	if errors.Is(err, input.ErrNoCommunityInUnits) {
 		comms, notes, err = input.ReadCommunities(ctx, c.demand, nil, fields, c.run.assumeCRS)
 	}
 	for _, n := range notes {
