@@ -1,10 +1,14 @@
 package tiles
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -48,44 +52,100 @@ func NewMemory(d Dataset, layers []Layer) (*Memory, error) {
 		return nil, fmt.Errorf("memory tile source: run id %d, want a positive one", d.Run.ID)
 	}
 	m := &Memory{run: d.Run, layers: layers, byName: map[string]int{}, mem: make([]memLayer, len(layers))}
-	bounds := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for i := range layers {
-		l := &layers[i]
+	for i, l := range layers {
 		m.byName[l.Name] = i
-		if l.Memory == nil {
-			continue
+	}
+	// Layers are made side by side, and then every level of every layer is indexed side
+	// by side: the shorelines of a whole coast take most of the time, and a server cannot
+	// answer before its run is indexed (issue 12).
+	feats := make([][]Feature, len(layers))
+	bounds := make([]orb.Bound, len(layers))
+	errs := make([]error, len(layers))
+	parallel(len(layers), func(i int) {
+		if layers[i].Memory != nil {
+			feats[i], bounds[i], errs[i] = m.mem[i].features(&layers[i], &d)
 		}
-		feats, err := l.Memory(&d)
-		if err != nil {
-			return nil, fmt.Errorf("memory tile source: layer %s: %w", l.Name, err)
-		}
-		ml := &m.mem[i]
-		ml.ids = make([]uint64, len(feats))
-		ml.props = make([]geojson.Properties, len(feats))
-		for k, f := range feats {
-			if ml.props[k], err = properties(l, f); err != nil {
-				return nil, fmt.Errorf("memory tile source: layer %s: feature %d: %w", l.Name, f.ID, err)
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("memory tile source: %w", err)
+	}
+	type task struct{ layer, level int }
+	var tasks []task
+	for i := range layers {
+		for lv := range m.mem[i].levels {
+			if feats[i] != nil && (lv == 0 || layers[i].Simplify[lv] != layers[i].Simplify[lv-1]) {
+				tasks = append(tasks, task{i, lv})
 			}
-			if err := checkGeometry(l.Geometry, f.Geometry); err != nil {
-				return nil, fmt.Errorf("memory tile source: layer %s: feature %d: %w", l.Name, f.ID, err)
-			}
-			ml.ids[k] = f.ID
-			if l.PostGIS.PerRun && f.Geometry != nil {
-				bounds = bounds.Union(f.Geometry.Bound())
-			}
-		}
-		for lv := range ml.levels {
-			if lv > 0 && l.Simplify[lv] == l.Simplify[lv-1] {
-				ml.levels[lv] = ml.levels[lv-1]
-				continue
-			}
-			ml.levels[lv] = newGrid(feats, l.Simplify[lv], Level(lv))
 		}
 	}
-	if m.run.Bounds == (orb.Bound{}) && !bounds.IsEmpty() && !math.IsInf(bounds.Min[0], 0) {
-		m.run.Bounds = orb.Bound{Min: lonLat(bounds.Min), Max: lonLat(bounds.Max)}
+	// The largest first, so that the last to finish is a small one.
+	slices.SortStableFunc(tasks, func(a, b task) int { return cmp.Compare(len(feats[b.layer]), len(feats[a.layer])) })
+	parallel(len(tasks), func(k int) {
+		t := tasks[k]
+		m.mem[t.layer].levels[t.level] = newGrid(feats[t.layer], layers[t.layer].Simplify[t.level], Level(t.level))
+	})
+	all := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for i := range layers {
+		ml := &m.mem[i]
+		for lv := 1; lv < len(ml.levels); lv++ {
+			if ml.levels[lv] == nil {
+				ml.levels[lv] = ml.levels[lv-1]
+			}
+		}
+		if layers[i].PostGIS.PerRun {
+			all = all.Union(bounds[i])
+		}
+	}
+	if m.run.Bounds == (orb.Bound{}) && !all.IsEmpty() && !math.IsInf(all.Min[0], 0) {
+		m.run.Bounds = orb.Bound{Min: lonLat(all.Min), Max: lonLat(all.Max)}
 	}
 	return m, nil
+}
+
+// features makes the features of layer l from d, with their ids and properties, and
+// returns them with their bounds (empty and inverted when there are none).
+func (ml *memLayer) features(l *Layer, d *Dataset) ([]Feature, orb.Bound, error) {
+	bounds := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	feats, err := l.Memory(d)
+	if err != nil {
+		return nil, bounds, fmt.Errorf("layer %s: %w", l.Name, err)
+	}
+	ml.ids = make([]uint64, len(feats))
+	ml.props = make([]geojson.Properties, len(feats))
+	for k, f := range feats {
+		if ml.props[k], err = properties(l, f); err != nil {
+			return nil, bounds, fmt.Errorf("layer %s: feature %d: %w", l.Name, f.ID, err)
+		}
+		if err := checkGeometry(l.Geometry, f.Geometry); err != nil {
+			return nil, bounds, fmt.Errorf("layer %s: feature %d: %w", l.Name, f.ID, err)
+		}
+		ml.ids[k] = f.ID
+		if f.Geometry != nil {
+			bounds = bounds.Union(f.Geometry.Bound())
+		}
+	}
+	if feats == nil {
+		feats = []Feature{}
+	}
+	return feats, bounds, nil
+}
+
+// parallel calls fn(0) … fn(n-1), as many at once as there are CPUs to run them.
+func parallel(n int, fn func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // properties returns f's values as MVT properties, leaving out NULLs and NaNs.
@@ -353,6 +413,11 @@ type grid struct {
 	cell   float64
 	nx, ny int
 	cells  [][]int32
+	// scratch is where lines are simplified while the grid is built: Douglas-Peucker
+	// works in place, and a simplified line keeps only a copy of the vertices it keeps,
+	// not a clone of the whole line behind them (issue 12: two levels of the whole
+	// coast's shorelines held 90 MB that way).
+	scratch orb.LineString
 }
 
 // cellZoom is the zoom whose tile size is the grid cell at each level: about the size of
@@ -366,6 +431,7 @@ func newGrid(feats []Feature, tolerance float64, level Level) *grid {
 	for i, f := range feats {
 		g.add(int32(i), f.Geometry, tolerance, dp)
 	}
+	g.scratch = nil
 	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	for _, p := range g.pieces {
 		b = b.Union(p.bound)
@@ -406,7 +472,7 @@ func (g *grid) add(f int32, geom orb.Geometry, tolerance float64, dp *simplify.D
 		}
 	case orb.LineString:
 		if tolerance > 0 && len(geom) > 2 {
-			geom = dp.LineString(geom.Clone())
+			geom = g.simplified(geom, dp)
 		}
 		if collapsed(geom) { // as ST_Simplify drops a line reduced to one point
 			return
@@ -422,7 +488,7 @@ func (g *grid) add(f int32, geom orb.Geometry, tolerance float64, dp *simplify.D
 		}
 	case orb.Polygon:
 		if tolerance > 0 {
-			geom = simplifyPolygon(geom, dp)
+			geom = g.simplifyPolygon(geom, dp)
 		}
 		g.pieces = append(g.pieces, piece{feature: f, geom: geom, bound: floatBound(geom.Bound())})
 	case orb.MultiPolygon:
@@ -432,12 +498,18 @@ func (g *grid) add(f int32, geom orb.Geometry, tolerance float64, dp *simplify.D
 	}
 }
 
+// simplified returns l simplified by dp in a slice of its own, l unchanged.
+func (g *grid) simplified(l orb.LineString, dp *simplify.DouglasPeuckerSimplifier) orb.LineString {
+	g.scratch = append(g.scratch[:0], l...)
+	return slices.Clone(dp.LineString(g.scratch))
+}
+
 // simplifyPolygon simplifies each ring of p, keeping a ring whole where simplifying would
 // collapse it (as ST_SimplifyPreserveTopology, which PostGIS stores, never drops a ring).
-func simplifyPolygon(p orb.Polygon, dp *simplify.DouglasPeuckerSimplifier) orb.Polygon {
+func (g *grid) simplifyPolygon(p orb.Polygon, dp *simplify.DouglasPeuckerSimplifier) orb.Polygon {
 	out := make(orb.Polygon, len(p))
 	for i, r := range p {
-		s := orb.Ring(dp.LineString(orb.LineString(r.Clone())))
+		s := orb.Ring(g.simplified(orb.LineString(r), dp))
 		if len(s) < 4 {
 			s = r
 		}

@@ -235,13 +235,15 @@ func shorelineFeatures(d *Dataset) ([]Feature, error) {
 	}
 	proj := fromUTM(d.Result)
 	out := make([]Feature, len(d.Result.Shorelines))
-	for i, s := range d.Result.Shorelines {
+	// Shorelines are projected side by side: millions of vertices for a whole coast.
+	parallel(len(out), func(i int) {
+		s := &d.Result.Shorelines[i]
 		out[i] = Feature{
 			ID:       uint64(i + 1),
 			Props:    []any{day(s.Date), int64(s.Date.UTC().Year()), s.Uncertainty, publicSource(s.Source)},
 			Geometry: project.MultiLineString(s.Geometry.Clone(), proj),
 		}
-	}
+	})
 	return out, nil
 }
 
