@@ -22,7 +22,7 @@ type Memory struct {
 	transects []Transect // run order
 	byUnit    [][]int    // indexes into transects, per unit
 	byLabel   map[string]int
-	series    [][]Position // per transect, in shoreline order
+	series    seriesTable
 }
 
 // NewMemory returns a store serving res as run. run.ID must be positive and its status
@@ -66,7 +66,6 @@ func NewMemory(run Run, res *analysis.Result) (*Memory, error) {
 		byPCode: make(map[string]int, len(res.Units)),
 		byUnit:  make([][]int, len(res.Units)),
 		byLabel: make(map[string]int, len(res.Transects)),
-		series:  make([][]Position, len(res.Transects)),
 	}
 	for i, u := range res.Units {
 		u.Unit.Geometry = MultiPolygonLonLat(zone, u.Unit.Geometry)
@@ -90,17 +89,18 @@ func NewMemory(run Run, res *analysis.Result) (*Memory, error) {
 			m.byLabel[t.Label] = i
 		}
 	}
-	for _, x := range res.Intersections {
-		if x.Transect < 0 || x.Transect >= len(res.Transects) {
-			return nil, fmt.Errorf("serve run %d from memory: intersection on transect %d out of range", run.ID, x.Transect)
-		}
-		m.series[x.Transect] = append(m.series[x.Transect], Position{Shoreline: x.Shoreline + 1, Date: x.Date.UTC(), Distance: x.Distance})
-	}
-	for _, s := range m.series {
-		slices.SortStableFunc(s, func(a, b Position) int { return a.Shoreline - b.Shoreline })
+	var err error
+	if m.series, err = newSeriesTable(res.Intersections, len(res.Transects)); err != nil {
+		return nil, fmt.Errorf("serve run %d from memory: %w", run.ID, err)
 	}
 	return m, nil
 }
+
+// Intersections returns the run's intersections as NewMemory was given them, for a
+// forecast (plan.NewForecast) of the run: transect by transect, in the order given within
+// each, and without their points, which the store does not keep. They are made anew on
+// each call, so that a server holding the run keeps one copy of them, in the store.
+func (m *Memory) Intersections() []analysis.Intersection { return m.series.intersections() }
 
 // Run returns the run served, with its counts.
 func (m *Memory) Run() Run { return m.run }
@@ -187,7 +187,7 @@ func (m *Memory) TransectSeries(_ context.Context, ref RunRef, label string) (Tr
 	if !ok {
 		return TransectDetail{}, TransectNotFound(id, label)
 	}
-	return TransectDetail{Run: id, Transect: m.transects[i], Series: slices.Clone(m.series[i])}, nil
+	return TransectDetail{Run: id, Transect: m.transects[i], Series: m.series.positions(i)}, nil
 }
 
 // Ping reports that the store is reachable: memory always is.

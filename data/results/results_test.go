@@ -170,3 +170,48 @@ func TestMemoryProvenance(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryIntersections checks that the store gives back the intersections it was
+// made from, as a forecast needs them: transect by transect, each transect's in the order
+// given, with their dates to the nanosecond and without points; and that the API's
+// series are in shoreline order, positions of one shoreline in the order given.
+func TestMemoryIntersections(t *testing.T) {
+	zone := utm.Zone{Number: 51, South: true}
+	res := &analysis.Result{Zone: zone, Transects: []analysis.Transect{{Label: "a", Unit: -1}, {Label: "b", Unit: -1}, {Label: "c", Unit: -1}}}
+	day := func(y int, ns int) time.Time { return time.Date(y, 3, 4, 1, 2, 3, ns, time.FixedZone("", 9*3600)) }
+	res.Intersections = []analysis.Intersection{
+		{Transect: 2, Shoreline: 1, Date: day(2001, 0), Distance: 5, Point: orb.Point{1, 2}},
+		{Transect: 0, Shoreline: 3, Date: day(2003, 123456789), Distance: -1.5},
+		{Transect: 2, Shoreline: 0, Date: day(1987, 1), Distance: 7},
+		{Transect: 0, Shoreline: 0, Date: day(1987, 1), Distance: 2},
+		{Transect: 0, Shoreline: 3, Date: day(2003, 5), Distance: -1.25}, // a second position on one shoreline
+	}
+	m, err := results.NewMemory(results.Run{ID: 1, Status: results.StatusSucceeded}, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []analysis.Intersection{
+		{Transect: 0, Shoreline: 3, Date: day(2003, 123456789).UTC(), Distance: -1.5},
+		{Transect: 0, Shoreline: 0, Date: day(1987, 1).UTC(), Distance: 2},
+		{Transect: 0, Shoreline: 3, Date: day(2003, 5).UTC(), Distance: -1.25},
+		{Transect: 2, Shoreline: 1, Date: day(2001, 0).UTC(), Distance: 5},
+		{Transect: 2, Shoreline: 0, Date: day(1987, 1).UTC(), Distance: 7},
+	}
+	if got := m.Intersections(); !reflect.DeepEqual(got, want) {
+		t.Errorf("intersections\n got %+v\nwant %+v", got, want)
+	}
+	for _, tc := range []struct {
+		label string
+		want  []results.Position
+	}{
+		{"a", []results.Position{{Shoreline: 1, Date: day(1987, 1).UTC(), Distance: 2},
+			{Shoreline: 4, Date: day(2003, 123456789).UTC(), Distance: -1.5}, {Shoreline: 4, Date: day(2003, 5).UTC(), Distance: -1.25}}},
+		{"b", []results.Position{}},
+		{"c", []results.Position{{Shoreline: 1, Date: day(1987, 1).UTC(), Distance: 7}, {Shoreline: 2, Date: day(2001, 0).UTC(), Distance: 5}}},
+	} {
+		td, err := m.TransectSeries(context.Background(), results.Latest, tc.label)
+		if err != nil || !reflect.DeepEqual(td.Series, tc.want) {
+			t.Errorf("transect %s: %+v %v, want %+v", tc.label, td.Series, err, tc.want)
+		}
+	}
+}
