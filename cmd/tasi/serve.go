@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -143,13 +144,21 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("serve: load bundled data: %w", err)
 	}
-	named, err := places.FromReference(ref)
-	if err != nil {
-		return fmt.Errorf("serve: bundled places: %w", err)
+	// A GeoPackage's run is read while the named places and context layers are made from
+	// the bundled data: neither needs the other, and together they are most of the time
+	// before the server can answer.
+	var (
+		read    sync.WaitGroup
+		g       *gpkgStore
+		gpkgErr error
+	)
+	if c.gpkg != "" {
+		read.Go(func() { g, gpkgErr = openGpkgStore(ctx, e.log, c.gpkg, ref) })
 	}
-	contextLayers, err := contextTiles(named)
+	named, contextLayers, err := bundledContext(ref)
+	read.Wait()
 	if err != nil {
-		return fmt.Errorf("serve: context layers: %w", err)
+		return fmt.Errorf("serve: %w", err)
 	}
 	var (
 		store  api.Store
@@ -159,9 +168,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		assess = &runAssessor{src: c.atRisk, ref: ref, log: e.log}
 	)
 	if c.gpkg != "" {
-		g, err := openGpkgStore(ctx, e.log, c.gpkg)
-		if err != nil {
-			return fmt.Errorf("serve: %w", err)
+		if gpkgErr != nil {
+			return fmt.Errorf("serve: %w", gpkgErr)
 		}
 		if c.follow > 0 {
 			go g.follow(ctx, c.follow)

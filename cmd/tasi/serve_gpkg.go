@@ -45,7 +45,8 @@ type gpkgStore struct {
 }
 
 // gpkgRun is one run read from the file, with its API store and tile source, and what
-// the at-risk lists need: its result (without shoreline geometry), provenance and forecast.
+// the at-risk lists need: its result without shoreline geometry and without
+// intersections (the store holds them, see storedRun), provenance and forecast.
 type gpkgRun struct {
 	run    results.Run
 	store  *results.Memory
@@ -53,12 +54,9 @@ type gpkgRun struct {
 	stored storedRun
 }
 
-// openGpkgStore reads the run in path.
-func openGpkgStore(ctx context.Context, log *slog.Logger, path string) (*gpkgStore, error) {
-	ref, err := data.TimorLeste()
-	if err != nil {
-		return nil, fmt.Errorf("load bundled data: %w", err)
-	}
+// openGpkgStore reads the run in path; ref is the bundled reference data, whose coastline
+// and localities the tiles draw.
+func openGpkgStore(ctx context.Context, log *slog.Logger, path string, ref *data.Reference) (*gpkgStore, error) {
 	g := &gpkgStore{path: path, log: log, ref: ref, readRun: gpkg.ReadRun}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -102,20 +100,22 @@ func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 	// The record as the store completed it, with the run's counts: ListRuns lists it.
 	run := store.Run()
 	g.log.Info("loaded run", "file", g.path, "run", run.ID, "sha256", hex.EncodeToString(r.SHA256[:]), "transects", len(res.Transects), "units", len(res.Units), "took", since(start))
-	stored := storedRun{res: withoutShorelineGeometry(res), prov: r.Provenance, forecast: withoutZones(r.Hazard)}
+	stored := storedRun{res: lean(res), prov: r.Provenance, forecast: withoutZones(r.Hazard)}
 	return &gpkgRun{run: run, store: store, tiles: src, stored: stored}, nil
 }
 
-// withoutShorelineGeometry returns a copy of res whose shorelines keep their dates and
-// uncertainties but not their geometry (tens of MB for the whole coast of Timor-Leste),
-// which the tiles hold already and forecasts do not need.
-func withoutShorelineGeometry(res *analysis.Result) *analysis.Result {
+// lean returns a copy of res to keep beside the run's API store and tiles: its shorelines
+// keep their dates and uncertainties but not their geometry (tens of MB for the whole
+// coast of Timor-Leste), which the tiles hold already and forecasts do not need, and it
+// has no intersections, which the API store holds (32 MB more).
+func lean(res *analysis.Result) *analysis.Result {
 	out := *res
 	out.Shorelines = make([]analysis.Shoreline, len(res.Shorelines))
 	for i, s := range res.Shorelines {
 		s.Geometry, s.Points = nil, nil
 		out.Shorelines[i] = s
 	}
+	out.Intersections = nil
 	return &out
 }
 
@@ -125,7 +125,13 @@ func (g *gpkgStore) storedRun(_ context.Context, id int64) (storedRun, error) {
 	if r.run.ID != id {
 		return storedRun{}, &results.NotFoundError{Msg: fmt.Sprintf("run %d is no longer served (the GeoPackage holds a newer run)", id)}
 	}
-	return r.stored, nil
+	// The forecast needs the intersections: made again from the API store's copy, once
+	// per run (the API keeps the assessment), rather than kept twice for the run's life.
+	s := r.stored
+	res := *s.res
+	res.Intersections = r.store.Intersections()
+	s.res = &res
+	return s, nil
 }
 
 // gpkgRunRecord is the record of the run in a GeoPackage. Its id is the file's SHA-256

@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/api"
+	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/data/gpkg"
 	"github.com/tasi-gis/tasi/data/results"
 	"github.com/tasi-gis/tasi/input/demo"
@@ -95,7 +96,7 @@ func TestGpkgRunIDNamesContent(t *testing.T) {
 	replaceFile(t, first, path)
 
 	ctx := context.Background()
-	g, err := openGpkgStore(ctx, slog.New(slog.DiscardHandler), path)
+	g, err := openGpkgStore(ctx, slog.New(slog.DiscardHandler), path, bundledReference(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +161,7 @@ func TestGpkgLatestAfterRollback(t *testing.T) {
 
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	g, err := openGpkgStore(ctx, log, path)
+	g, err := openGpkgStore(ctx, log, path, bundledReference(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestGpkgReloadDoesNotBlock(t *testing.T) {
 
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	g, err := openGpkgStore(ctx, log, path)
+	g, err := openGpkgStore(ctx, log, path, bundledReference(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +340,7 @@ func TestGpkgReloadReadsOnlyNewContent(t *testing.T) {
 	path := filepath.Join(dir, "results.gpkg")
 	replaceFile(t, files[0], path)
 	ctx := context.Background()
-	g, err := openGpkgStore(ctx, slog.New(slog.DiscardHandler), path)
+	g, err := openGpkgStore(ctx, slog.New(slog.DiscardHandler), path, bundledReference(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -402,4 +403,14 @@ func TestGpkgReloadReadsOnlyNewContent(t *testing.T) {
 			t.Errorf("step %d, %s: runs held %v, want %v", i, step.name, got, ids(step.after))
 		}
 	}
+}
+
+// bundledReference returns the bundled reference data, as tasi serve loads it.
+func bundledReference(t testing.TB) *data.Reference {
+	t.Helper()
+	ref, err := data.TimorLeste()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -24,14 +25,23 @@ func postgisTiles(log *slog.Logger, s *postgis.Store, c serveConfig, out *outage
 	return newServedTiles(log, watchedSource{src, out}, c, 0, ctxLayers)
 }
 
-// contextTiles returns the context layers drawn around every run, whatever the store:
-// the bundled roads and the label points of named places.
-func contextTiles(named []places.Place) (*tiles.Context, error) {
+// bundledContext returns the named places of the bundled reference data and the context
+// layers drawn around every run, whatever the store: the bundled roads and the label
+// points of those places.
+func bundledContext(ref *data.Reference) ([]places.Place, *tiles.Context, error) {
+	named, err := places.FromReference(ref)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bundled places: %w", err)
+	}
 	roads, err := data.Roads()
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("context layers: %w", err)
 	}
-	return tiles.NewContext(roads, named)
+	layers, err := tiles.NewContext(roads, named)
+	if err != nil {
+		return nil, nil, fmt.Errorf("context layers: %w", err)
+	}
+	return named, layers, nil
 }
 
 // newServedTiles returns the tile server of src with the context layers ctxLayers and
