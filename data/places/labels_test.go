@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/planar"
 	"github.com/tasi-gis/tasi/data"
 )
 
@@ -112,5 +115,87 @@ func TestLabelTable(t *testing.T) {
 		if fmt.Sprint(f) != fmt.Sprint(s) {
 			t.Errorf("place %d: with the table\n%+v\nwithout\n%+v", i, f, s)
 		}
+	}
+}
+
+// TestLabelTableEdited cuts the north off one suco, Lleolima (Hatu-Udo, Ainaro), taking
+// with it the table's label points of the suco, its posto and its municipality: those
+// three units must be labelled afresh, inside their new outlines, and every other unit
+// keeps the table's point.
+func TestLabelTableEdited(t *testing.T) {
+	ref, err := data.TimorLeste()
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := parseLabels(labelsCSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := *ref
+	edited.Units = slices.Clone(ref.Units)
+	var k int
+	for k = range edited.Units {
+		if edited.Units[k].Code == "TL010401" {
+			break
+		}
+	}
+	lleolima := &edited.Units[k]
+	if lleolima.Code != "TL010401" {
+		t.Fatal("no suco TL010401 (Lleolima) in the bundled reference")
+	}
+	// Its bound is 125.525..125.615 E, 9.222..9.010 S; the table's points of Lleolima,
+	// Hatu-Udo and Ainaro lie north of 9.14 S.
+	south := orb.Bound{Min: orb.Point{125.5, -9.3}, Max: orb.Point{125.7, -9.14}}
+	lleolima.Geometry = clip.MultiPolygon(south, lleolima.Geometry.Clone())
+	if len(lleolima.Geometry) == 0 {
+		t.Fatal("clipping Lleolima left nothing")
+	}
+	_, rows, err := fromReference(&edited, table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := map[labelKey]labelRow{}
+	for _, r := range rows {
+		old := table[r.labelKey]
+		if r.hash != old.hash {
+			changed[r.labelKey] = r
+		} else if r.point != old.point {
+			t.Errorf("%s %s: same hash, point %v, table %v", r.level, r.code, r.point, old.point)
+		}
+	}
+	tests := []struct {
+		level Level
+		code  string
+	}{
+		{Suco, "TL010401"},
+		{Posto, "TL0104"},
+		{Municipality, "TL01"},
+	}
+	if len(changed) != len(tests) {
+		t.Errorf("%d units labelled afresh, want %d: %v", len(changed), len(tests), changed)
+	}
+	for _, tt := range tests {
+		r, ok := changed[labelKey{tt.level, tt.code}]
+		if !ok {
+			t.Errorf("%s %s: label taken from the table", tt.level, tt.code)
+			continue
+		}
+		old := table[r.labelKey].point
+		if near(r.point, old) {
+			t.Errorf("%s %s: label %v is the table's", tt.level, tt.code, r.point)
+		}
+		inside := false
+		for _, u := range edited.Units {
+			if u.Code == tt.code || u.ParentCode == tt.code || u.RegionCode == tt.code {
+				inside = inside || planar.MultiPolygonContains(u.Geometry, r.point)
+			}
+		}
+		if !inside {
+			t.Errorf("%s %s: label %v is outside the edited unit", tt.level, tt.code, r.point)
+		}
+		if planar.MultiPolygonContains(lleolima.Geometry, old) {
+			t.Errorf("%s %s: the table's point %v is still in the edited Lleolima", tt.level, tt.code, old)
+		}
+		t.Logf("%s %s: label %v, the table's %v", tt.level, tt.code, r.point, old)
 	}
 }
