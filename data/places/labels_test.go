@@ -118,11 +118,11 @@ func TestLabelTable(t *testing.T) {
 	}
 }
 
-// TestLabelTableEdited cuts the north off one suco, Lleolima (Hatu-Udo, Ainaro), taking
+// TestEditedSucoLabels cuts the north off one suco, Lleolima (Hatu-Udo, Ainaro), taking
 // with it the table's label points of the suco, its posto and its municipality: those
 // three units must be labelled afresh, inside their new outlines, and every other unit
 // keeps the table's point.
-func TestLabelTableEdited(t *testing.T) {
+func TestEditedSucoLabels(t *testing.T) {
 	ref, err := data.TimorLeste()
 	if err != nil {
 		t.Fatal(err)
