@@ -5,7 +5,11 @@
 //
 // Postos and municipalities are not in the bundle as polygons: they are dissolved from
 // their sucos (simplefeatures' pure-Go union) to find their label points, and their
-// population is the sum of their sucos'.
+// population is the sum of their sucos'. Dissolving and labelling take most of a second,
+// which tasi serve would spend before it listens, so the label points of the bundled
+// reference are made once by go generate into labels.csv (embedded); FromReference takes a
+// unit's point from there when the hash of the unit's suco geometry matches the table's,
+// and computes it otherwise.
 package places
 
 import (
@@ -17,7 +21,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
 	"github.com/peterstace/simplefeatures/geom"
-	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data"
 	"github.com/tasi-gis/tasi/vector/polylabel"
 )
@@ -84,41 +87,66 @@ const simplifyDegrees = 0.0002
 const labelPrecision = 50.0
 
 // FromReference returns the places of ref: municipalities, postos and sucos by P-code,
-// then the localities in gazetteer order.
+// then the localities in gazetteer order. A unit's label point comes from the embedded
+// label table when the table was made from the same geometry (the bundled reference's
+// units, unedited), and is computed otherwise; either way it is the same point.
 func FromReference(ref *data.Reference) ([]Place, error) {
+	table, err := parseLabels(labelsCSV)
+	if err != nil {
+		return nil, err
+	}
+	out, _, err := fromReference(ref, table)
+	return out, err
+}
+
+// fromReference returns the places of ref, taking label points from table where it has
+// them for the same geometry, and the label row of every unit in the order of the places.
+func fromReference(ref *data.Reference, table labelTable) ([]Place, []labelRow, error) {
 	type group struct {
 		code, name      string
 		parents         []Parent
 		pop, households int
 		bound           orb.Bound
-		polys           []orb.Polygon
+		members         []int // indexes in ref.Units of its sucos, in the order dissolved
 	}
 	groups := map[string]*group{}
+	hashes := make([]uint64, len(ref.Units))
+	simple := make([]orb.MultiPolygon, len(ref.Units))
 	dp := simplify.DouglasPeucker(simplifyDegrees)
-	add := func(code, name string, parents []Parent, u *analysis.AdminUnit, simple orb.MultiPolygon) {
+	// simplified returns the outline of suco i that label points are found in; only the
+	// units the table does not cover need it.
+	simplified := func(i int) orb.MultiPolygon {
+		if simple[i] == nil {
+			simple[i] = dp.MultiPolygon(ref.Units[i].Geometry.Clone())
+		}
+		return simple[i]
+	}
+	add := func(code, name string, parents []Parent, i int, bound orb.Bound) {
+		u := &ref.Units[i]
 		g := groups[code]
 		if g == nil {
-			g = &group{code: code, name: name, parents: parents, bound: u.Geometry.Bound()}
+			g = &group{code: code, name: name, parents: parents, bound: bound}
 			groups[code] = g
 		}
 		g.pop = addCount(g.pop, u.Population)
 		g.households = addCount(g.households, u.Households)
-		g.bound = g.bound.Union(u.Geometry.Bound())
-		g.polys = append(g.polys, simple...)
+		g.bound = g.bound.Union(bound)
+		g.members = append(g.members, i)
 	}
 	var out []Place
-	sucos := make(map[string]int, len(ref.Units))
+	var rows []labelRow
 	var municipalities, postos []string
 	for i := range ref.Units {
 		u := &ref.Units[i]
+		bound := u.Geometry.Bound()
+		hashes[i] = geometryHash(u.Geometry)
 		region := Parent{Municipality, u.RegionCode, u.RegionName}
 		posto := Parent{Posto, u.ParentCode, u.ParentName}
-		simple := dp.MultiPolygon(u.Geometry.Clone())
 		if u.RegionCode != "" {
 			if groups[u.RegionCode] == nil {
 				municipalities = append(municipalities, u.RegionCode)
 			}
-			add(u.RegionCode, u.RegionName, nil, u, simple)
+			add(u.RegionCode, u.RegionName, nil, i, bound)
 		}
 		if u.ParentCode != "" {
 			if groups[u.ParentCode] == nil {
@@ -128,7 +156,7 @@ func FromReference(ref *data.Reference) ([]Place, error) {
 			if u.RegionCode != "" {
 				parents = []Parent{region}
 			}
-			add(u.ParentCode, u.ParentName, parents, u, simple)
+			add(u.ParentCode, u.ParentName, parents, i, bound)
 		}
 		var parents []Parent
 		for _, p := range []Parent{posto, region} {
@@ -136,15 +164,19 @@ func FromReference(ref *data.Reference) ([]Place, error) {
 				parents = append(parents, p)
 			}
 		}
-		pt, err := label(simple)
-		if err != nil {
-			return nil, fmt.Errorf("suco %s: %w", u.Code, err)
+		pt, ok := table.lookup(Suco, u.Code, hashes[i])
+		if !ok {
+			var err error
+			if pt, err = label(simplified(i)); err != nil {
+				return nil, nil, fmt.Errorf("suco %s: %w", u.Code, err)
+			}
 		}
-		sucos[u.Code] = len(out)
 		out = append(out, Place{Name: u.Name, Level: Suco, Code: u.Code, Parents: parents,
-			Population: u.Population, Households: u.Households, Point: pt, Bound: u.Geometry.Bound()})
+			Population: u.Population, Households: u.Households, Point: pt, Bound: bound})
+		rows = append(rows, labelRow{labelKey{Suco, u.Code}, hashes[i], pt})
 	}
 	var units []Place
+	var unitRows []labelRow
 	for _, level := range []struct {
 		level Level
 		codes []string
@@ -152,20 +184,43 @@ func FromReference(ref *data.Reference) ([]Place, error) {
 		slices.Sort(level.codes)
 		for _, code := range level.codes {
 			g := groups[code]
-			dissolved, err := dissolve(g.polys)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", level.level, code, err)
+			members := make([]uint64, len(g.members))
+			for j, i := range g.members {
+				members[j] = hashes[i]
 			}
-			pt, err := label(dissolved)
-			if err != nil {
-				return nil, fmt.Errorf("%s %s: %w", level.level, code, err)
+			hash := groupHash(members)
+			pt, ok := table.lookup(level.level, code, hash)
+			if !ok {
+				var polys []orb.Polygon
+				for _, i := range g.members {
+					polys = append(polys, simplified(i)...)
+				}
+				dissolved, err := dissolve(polys)
+				if err != nil {
+					return nil, nil, fmt.Errorf("%s %s: %w", level.level, code, err)
+				}
+				if pt, err = label(dissolved); err != nil {
+					return nil, nil, fmt.Errorf("%s %s: %w", level.level, code, err)
+				}
 			}
 			units = append(units, Place{Name: g.name, Level: level.level, Code: code, Parents: g.parents,
 				Population: g.pop, Households: g.households, Point: pt, Bound: g.bound})
+			unitRows = append(unitRows, labelRow{labelKey{level.level, code}, hash, pt})
 		}
 	}
-	slices.SortFunc(out, func(a, b Place) int { return cmp.Compare(a.Code, b.Code) })
-	out = append(units, out...)
+	order := func(a, b int) int { return cmp.Compare(out[a].Code, out[b].Code) }
+	perm := make([]int, len(out))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortStableFunc(perm, order)
+	sorted := make([]Place, 0, len(units)+len(out)+len(ref.Localities))
+	sorted = append(sorted, units...)
+	for _, i := range perm {
+		sorted = append(sorted, out[i])
+		unitRows = append(unitRows, rows[i])
+	}
+	out = sorted
 	byCode := make(map[string]int, len(out))
 	for i, p := range out {
 		byCode[p.Code] = i
@@ -179,7 +234,7 @@ func FromReference(ref *data.Reference) ([]Place, error) {
 		out = append(out, Place{Name: l.Name, Level: Locality, Kind: l.Kind, Parents: parents,
 			Population: -1, Households: -1, Point: l.Point, Bound: orb.Bound{Min: l.Point, Max: l.Point}})
 	}
-	return out, nil
+	return out, unitRows, nil
 }
 
 // addCount adds census count n to sum; either unknown (negative) makes it unknown.
