@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/api/web"
 	"github.com/tasi-gis/tasi/data"
 )
 
@@ -29,9 +30,9 @@ func BenchmarkProgressUpdate(b *testing.B) {
 }
 
 // BenchmarkServeLoadGeoPackage measures what `tasi serve --gpkg` does before it can answer
-// from a results GeoPackage: load the bundled reference data, then read the file and
-// index its run for the API and the tiles while the named places and context layers are
-// made, as runServe does. The file is $TASI_BENCH_GPKG (`tasi demo` writes the
+// from a results GeoPackage: read the file and index its run for the API and the tiles
+// while the bundled reference data, the named places, the context layers and the web map
+// are made, as runServe does. The file is $TASI_BENCH_GPKG (`tasi demo` writes the
 // Timor-Leste demo's, 15,670 transects and 504,989 intersections, to demo/results.gpkg),
 // else the benchmark is skipped. B/op and allocs/op are those of one start; the heap held
 // afterwards is reported as MB-held (scripts/serve-gpkg-startup.sh measures the process).
@@ -48,14 +49,15 @@ func BenchmarkServeLoadGeoPackage(b *testing.B) {
 		held uint64
 	)
 	for b.Loop() {
-		ref, err := data.TimorLeste()
-		if err != nil {
-			b.Fatal(err)
-		}
+		bundled := sync.OnceValues(data.TimorLeste)
 		var read sync.WaitGroup
 		var gpkgErr error
-		read.Go(func() { g, gpkgErr = openGpkgStore(ctx, log, path, ref) })
-		_, _, err = bundledContext(ref)
+		read.Go(func() { g, gpkgErr = openGpkgStore(ctx, log, path, bundled) })
+		ref, err := bundled()
+		if err == nil {
+			_, _, err = bundledContext(ref)
+			web.New(web.Options{})
+		}
 		read.Wait()
 		if err = errors.Join(err, gpkgErr); err != nil {
 			b.Fatal(err)

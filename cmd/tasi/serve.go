@@ -140,22 +140,26 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ref, err := data.TimorLeste()
-	if err != nil {
-		return fmt.Errorf("serve: load bundled data: %w", err)
-	}
-	// A GeoPackage's run is read while the named places and context layers are made from
-	// the bundled data: neither needs the other, and together they are most of the time
-	// before the server can answer.
+	// A GeoPackage's run is read while the bundled data, the named places, the context
+	// layers and the web map are made: neither needs the other but at the very end (the
+	// tiles draw the bundled coastline), and together they are the time before the
+	// server can answer.
+	bundled := sync.OnceValues(data.TimorLeste)
 	var (
 		read    sync.WaitGroup
 		g       *gpkgStore
 		gpkgErr error
 	)
 	if c.gpkg != "" {
-		read.Go(func() { g, gpkgErr = openGpkgStore(ctx, e.log, c.gpkg, ref) })
+		read.Go(func() { g, gpkgErr = openGpkgStore(ctx, e.log, c.gpkg, bundled) })
+	}
+	ref, err := bundled()
+	if err != nil {
+		read.Wait()
+		return fmt.Errorf("serve: load bundled data: %w", err)
 	}
 	named, contextLayers, err := bundledContext(ref)
+	webMap := web.New(web.Options{TileOrigins: c.tileOrigins()})
 	read.Wait()
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -198,7 +202,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	o := api.Options{
-		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, DBPools: pools, Web: web.New(web.Options{TileOrigins: c.tileOrigins()}),
+		Store: store, Tiles: tiles.handler, TileCache: tiles.counters, DBPools: pools, Web: webMap,
 		Logger: e.log, RequestTimeout: c.requestTimeout, AtRisk: assess, Planner: newRunPlanner(ref, e.log), CORSOrigins: c.corsOrigins,
 		Places: places.NewIndex(named),
 	}

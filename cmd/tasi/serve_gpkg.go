@@ -35,7 +35,9 @@ const gpkgKeepRuns = 2
 type gpkgStore struct {
 	path string
 	log  *slog.Logger
-	ref  *data.Reference // the bundled coastline and localities, for the tiles
+	// ref returns the bundled reference data, whose coastline and localities the tiles
+	// draw: loaded once, by whichever needs it first (runServe reads the file meanwhile).
+	ref func() (*data.Reference, error)
 	// readRun reads the file: gpkg.ReadRun, or a stand-in of a test that holds a reload.
 	readRun func(ctx context.Context, path string, opts ...gpkg.ReadOption) (*gpkg.Run, error)
 
@@ -54,9 +56,9 @@ type gpkgRun struct {
 	stored storedRun
 }
 
-// openGpkgStore reads the run in path; ref is the bundled reference data, whose coastline
-// and localities the tiles draw.
-func openGpkgStore(ctx context.Context, log *slog.Logger, path string, ref *data.Reference) (*gpkgStore, error) {
+// openGpkgStore reads the run in path; ref returns the bundled reference data (such as
+// sync.OnceValues(data.TimorLeste)), which is needed only once the file is read.
+func openGpkgStore(ctx context.Context, log *slog.Logger, path string, ref func() (*data.Reference, error)) (*gpkgStore, error) {
 	g := &gpkgStore{path: path, log: log, ref: ref, readRun: gpkg.ReadRun}
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -81,13 +83,17 @@ func (g *gpkgStore) read(ctx context.Context) (*gpkgRun, error) {
 	// The API's index and the tiles' are built side by side: they share nothing but res,
 	// which neither changes, and each takes about half a second for the whole coast.
 	rec := gpkgRunRecord(r)
+	ref, err := g.ref()
+	if err != nil {
+		return nil, fmt.Errorf("load bundled data: %w", err)
+	}
 	var (
 		src     *tiles.Memory
 		tileErr error
 		built   sync.WaitGroup
 	)
 	built.Go(func() {
-		src, tileErr = tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: rec.ID, Finished: rec.Finished}, Result: res, Reference: g.ref, Hazard: r.Hazard}, nil)
+		src, tileErr = tiles.NewMemory(tiles.Dataset{Run: tiles.Run{ID: rec.ID, Finished: rec.Finished}, Result: res, Reference: ref, Hazard: r.Hazard}, nil)
 	})
 	store, err := results.NewMemory(rec, res)
 	built.Wait()

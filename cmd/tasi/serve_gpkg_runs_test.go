@@ -405,12 +405,13 @@ func TestGpkgReloadReadsOnlyNewContent(t *testing.T) {
 	}
 }
 
-// bundledReference returns the bundled reference data, as tasi serve loads it.
-func bundledReference(t testing.TB) *data.Reference {
+// bundledReference returns the bundled reference data, loaded once, as tasi serve gives
+// it to openGpkgStore.
+func bundledReference(t testing.TB) func() (*data.Reference, error) {
 	t.Helper()
 	ref, err := data.TimorLeste()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ref
+	return func() (*data.Reference, error) { return ref, nil }
 }
