@@ -339,3 +339,36 @@ func TestCentre(t *testing.T) {
 		t.Errorf("Zone at 85°N: %v, want ErrOutOfRange", err)
 	}
 }
+
+// TestConformalSeries checks the series Inverse takes the geodetic latitude from the
+// conformal one with (sinSeries of the δ coefficients) against inverting taupf by
+// Newton's method (Karney 2011 eqs. 19–21), every 0.01° from pole to pole: they agree to
+// a few nanometres on the ground.
+func TestConformalSeries(t *testing.T) {
+	// newton is tan φ for tan χ = taup, by Newton's method: what Inverse did before.
+	newton := func(taup float64) float64 {
+		const tol = 1.4901161193847656e-09 // sqrt(machine epsilon) / 10
+		tau := taup / e2m
+		stol := tol * math.Max(1, math.Abs(taup))
+		for range 5 {
+			taupa := taupf(tau)
+			dtau := (taup - taupa) * (1 + e2m*tau*tau) / (e2m * math.Sqrt(1+tau*tau) * math.Sqrt(1+taupa*taupa))
+			tau += dtau
+			if !(math.Abs(dtau) >= stol) {
+				break
+			}
+		}
+		return tau
+	}
+	worst := 0.0
+	for i := -9000; i <= 9000; i++ {
+		chi := float64(i) / 100 * deg
+		want := math.Atan(newton(math.Tan(chi)))
+		got := chi + sinSeries(chi, &[6]float64{delta1, delta2, delta3, delta4, delta5, delta6})
+		worst = max(worst, math.Abs(got-want))
+	}
+	if worst*semiMajor > 1e-8 {
+		t.Errorf("series and Newton's method differ by up to %.3g rad (%.3g m)", worst, worst*semiMajor)
+	}
+	t.Logf("largest difference %.3g rad, %.3g m", worst, worst*semiMajor)
+}
