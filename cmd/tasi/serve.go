@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -175,6 +176,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		if gpkgErr != nil {
 			return fmt.Errorf("serve: %w", gpkgErr)
 		}
+		// Reading the file made several times the garbage the run keeps: hand it back to
+		// the system now, beside the first requests, rather than over the next minutes.
+		go debug.FreeOSMemory()
 		if c.follow > 0 {
 			go g.follow(ctx, c.follow)
 		}
