@@ -21,7 +21,8 @@ const (
 // order. It reads a batch in one cgo call, with no allocation per row but for each
 // distinct string: for 500,000 rows of six columns it is several times cheaper than
 // Query. The columns must be of OGR types Integer, Integer64, Real, String, Date or
-// DateTime; any other is an error naming the column, and so is a date OGR holds but
+// DateTime (an Integer of subtype Boolean reads as 0 and 1, where Query gives a bool);
+// any other is an error naming the column, and so is a date OGR holds but
 // no calendar has (2019-02-30), a *ValueError. The geometry of a statement selecting
 // a geometry column is not read; select what is needed of it (ST_MinX(geom)...)
 // instead. The Columns and the slices they hand out are reused for the next batch, so
@@ -152,13 +153,24 @@ func (c *Columns) Strings(name string) (codes []int32, dict []string, valid []bo
 	return col.codes, col.dict, col.valid, nil
 }
 
-var kindNames = map[int]string{kindInt: "an integer", kindReal: "a real", kindString: "a string", kindTime: "a date or date-time"}
+// kindName names a column kind in errors.
+func kindName(kind int) string {
+	switch kind {
+	case kindInt:
+		return "an integer"
+	case kindReal:
+		return "a real"
+	case kindString:
+		return "a string"
+	}
+	return "a date or date-time"
+}
 
 func (c *Columns) column(name string, kind int) (*column, error) {
 	for i := range c.cols {
 		if col := &c.cols[i]; col.name == name {
 			if col.kind != kind {
-				return nil, fmt.Errorf("column %s: %s column, not %s", name, kindNames[col.kind], kindNames[kind])
+				return nil, fmt.Errorf("column %s: %s column, not %s", name, kindName(col.kind), kindName(kind))
 			}
 			return col, nil
 		}
