@@ -730,7 +730,7 @@ func (b *batchReader) read() (int, error) {
 		if n > 0 || b.r.feature == nil {
 			return b.rows, nil
 		}
-		if len(b.arena) > 1<<30 {
+		if len(b.arena) >= 1<<30 { // C.int holds the next size no more
 			return 0, errors.New("a row's strings exceed 1 GiB")
 		}
 		b.arena = make([]byte, 2*len(b.arena))
