@@ -37,3 +37,32 @@ func BenchmarkWriteTimorLeste(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(res.Intersections)), "intersections")
 }
+
+// BenchmarkReadRunDemo reads a whole results GeoPackage, such as the Timor-Leste demo
+// run's (505,000 intersections), named by TASI_BENCH_GPKG, with and without its
+// intersections: the difference is what the intersections layer costs.
+func BenchmarkReadRunDemo(b *testing.B) {
+	path := os.Getenv("TASI_BENCH_GPKG")
+	if path == "" {
+		b.Skip("set TASI_BENCH_GPKG to a results GeoPackage, e.g. /tmp/gr-demo/results.gpkg")
+	}
+	for _, tc := range []struct {
+		name string
+		opts []gpkg.ReadOption
+	}{
+		{"all", nil},
+		{"without-intersections", []gpkg.ReadOption{gpkg.WithoutIntersections()}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				r, err := gpkg.ReadRun(context.Background(), path, tc.opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(r.Result.Intersections)
+			}
+			b.ReportMetric(float64(n), "intersections")
+		})
+	}
+}

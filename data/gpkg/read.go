@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -260,7 +261,8 @@ type readOptions struct {
 
 // WithoutIntersections makes Read skip the intersections layer, leaving
 // Result.Intersections empty: most of a results file, and of the time to read it
-// (3.5 of 4 s for the Timor-Leste demo), which a tile server does not need.
+// (0.35–0.45 of 0.55–0.7 s for the Timor-Leste demo on two cores), which a tile server
+// does not need.
 func WithoutIntersections() ReadOption {
 	return func(o *readOptions) { o.noIntersections = true }
 }
@@ -505,52 +507,300 @@ func (r reader) zones(l *ogr.Layer, h *plan.Hazard, unitIndex map[string]int) ([
 // rawIntersections are the rows of the intersections layer with their transects named by
 // label, until the transects layer says which transect each label is.
 type rawIntersections struct {
-	labels []string                // distinct transect_id values, in order of first appearance
+	labels []string                // distinct transect_id values
 	label  []int32                 // of each row, an index into labels
 	rows   []analysis.Intersection // Transect unset
+	// The fid of row i is fids[i], or firstFID+i when fids is nil: the fids of a layer
+	// Write made run from 1 without gaps.
+	firstFID int64
+	fids     []int64
 }
 
-// intersectionsSQL reads the intersections layer in file order without reprojecting its
-// points: ST_MinX/ST_MinY of a point (GDAL's GeoPackage SQL functions) are its
-// coordinates in the layer's CRS, the run's UTM zone, so they come back exactly as
-// written, with none of the cost of a feature geometry per row.
-const intersectionsSQL = `SELECT transect_id, shoreline_id, date, distance_m, ST_MinX(geom) AS x, ST_MinY(geom) AS y
-	FROM intersections ORDER BY fid`
+// fid returns the feature id of row i.
+func (xs *rawIntersections) fid(i int) int64 {
+	if xs.fids != nil {
+		return xs.fids[i]
+	}
+	return xs.firstFID + int64(i)
+}
 
-// readIntersections reads the intersections layer of path.
+// intersectionsSQL reads the intersections with fids from %d to %d in file order without
+// reprojecting their points: ST_MinX/ST_MinY of a point (GDAL's GeoPackage SQL functions)
+// are its coordinates in the layer's CRS, the run's UTM zone, so they come back exactly
+// as written, with none of the cost of a feature geometry per row. OGR types an
+// expression column by its value in the first row, a NULL making it a String, so x and y
+// are never NULL and nogeom tells a point without coordinates.
+const intersectionsSQL = `SELECT fid, transect_id, shoreline_id, date, distance_m,
+		ifnull(x, 0.0) AS x, ifnull(y, 0.0) AS y, x IS NULL OR y IS NULL AS nogeom
+	FROM (SELECT fid, transect_id, shoreline_id, date, distance_m, ST_MinX(geom) AS x, ST_MinY(geom) AS y
+		FROM intersections WHERE fid BETWEEN %d AND %d)
+	ORDER BY fid`
+
+// minPartRows is the fewest rows worth a part of their own in readIntersections.
+const minPartRows = 50_000
+
+// readIntersections reads the intersections layer of path, in fid ranges side by side,
+// one for each processor with room for minPartRows rows or more: 90 % of the time
+// to read it is GDAL's and SQLite's, in cgo calls that use a thread each.
 func readIntersections(ctx context.Context, path string) (*rawIntersections, error) {
-	var n int64
-	if err := ogr.Query(ctx, path, "SELECT count(*) AS n FROM intersections", func(row map[string]any) error {
-		n, _ = row["n"].(int64)
-		return nil
-	}); err != nil {
+	return readIntersectionsIn(ctx, path, 0)
+}
+
+// intersectionsPart is a range of fids of the intersections layer read by one goroutine
+// into rows from..from+n of the result.
+type intersectionsPart struct {
+	lo, hi int64 // fids
+	from   int
+	n      int
+	labels []string // the values label indexes in its rows, code -1 for NULL
+	err    error
+}
+
+// readIntersectionsIn reads the intersections layer of path in (up to) parts fid ranges
+// side by side, into one slice of rows, in file order; parts 0 is as readIntersections
+// says.
+func readIntersectionsIn(ctx context.Context, path string, parts int) (*rawIntersections, error) {
+	lo, hi, n, err := intersectionsExtent(ctx, path)
+	if err != nil {
 		return nil, err
 	}
-	n = min(max(n, 0), 1<<28) // room for the rows, all there are or 256 M at most
-	out := &rawIntersections{label: make([]int32, 0, n), rows: make([]analysis.Intersection, 0, n)}
+	if hi < lo {
+		return &rawIntersections{firstFID: lo}, nil // no rows
+	}
+	if parts == 0 {
+		parts = int(min(int64(runtime.GOMAXPROCS(0)), max(n/minPartRows, 1)))
+	}
+	ps := fidRanges(lo, hi, parts)
+	if hi-lo+1 == n {
+		// As many rows as fids: each range's rows start at its first fid - lo, which
+		// each range checks by reading as many rows as it has fids.
+		out, err := readIntersectionParts(ctx, path, ps, lo, false)
+		if !errors.Is(err, errGap) {
+			return out, err
+		}
+	}
+	// fids with gaps (or a feature count that was wrong): count the rows of each range
+	from := 0
+	for i := range ps {
+		p := &ps[i]
+		err := ogr.QueryColumns(ctx, path, fmt.Sprintf("SELECT count(*) AS n FROM intersections WHERE fid BETWEEN %d AND %d", p.lo, p.hi),
+			func(c *ogr.Columns) error {
+				count, _, err := c.Int64("n")
+				if err != nil {
+					return err
+				}
+				p.n = int(count[0])
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		p.from = from
+		from += p.n
+	}
+	return readIntersectionParts(ctx, path, ps, lo, true)
+}
+
+// intersectionsExtent returns the least and greatest fid of the intersections layer
+// (hi < lo when it has no rows) and its number of rows: the feature count GDAL keeps in
+// gpkg_ogr_contents when it is there, as SELECT count(*) reads the whole table (0.1 s
+// of the demo's 0.5 s). readIntersectionsIn does not rely on it being right.
+func intersectionsExtent(ctx context.Context, path string) (lo, hi, n int64, err error) {
+	// One min() or max() a SELECT, which SQLite then finds without a scan; ifnull, as OGR
+	// types an expression column by its first value and a NULL makes it a String.
+	const extent = `SELECT ifnull((SELECT min(fid) FROM intersections), 1) AS lo,
+		ifnull((SELECT max(fid) FROM intersections), 0) AS hi, `
+	var v [3]int64
+	read := func(c *ogr.Columns) error {
+		for k, name := range []string{"lo", "hi", "n"} {
+			col, _, err := c.Int64(name)
+			if err != nil {
+				return err
+			}
+			v[k] = col[0]
+		}
+		return nil
+	}
+	err = ogr.QueryColumns(ctx, path, extent+`ifnull((SELECT feature_count FROM gpkg_ogr_contents
+		WHERE lower(table_name) = 'intersections'), -1) AS n`, read)
+	if err != nil || v[2] < 0 { // no gpkg_ogr_contents, or no count in it
+		err = ogr.QueryColumns(ctx, path, extent+`(SELECT count(*) FROM intersections) AS n`, read)
+	}
+	return v[0], v[1], v[2], err
+}
+
+// fidRanges returns up to parts ranges of equal width covering fids lo to hi, each
+// starting at its first fid - lo in the rows, with as many rows as fids.
+func fidRanges(lo, hi int64, parts int) []intersectionsPart {
+	span := hi - lo + 1
+	if span <= 0 { // fids spread over more than int64 holds: counted anyway
+		parts, span = 1, -1
+	}
+	parts = max(parts, 1)
+	step := span/int64(parts) + min(span%int64(parts), 1)
+	ps := make([]intersectionsPart, 0, parts)
+	for a := lo; ; a += step {
+		b := hi
+		if span > 0 && hi-a >= step {
+			b = a + step - 1
+		}
+		ps = append(ps, intersectionsPart{lo: a, hi: b, from: int(a - lo), n: int(b - a + 1)})
+		if b == hi {
+			return ps
+		}
+	}
+}
+
+// errGap reports a range of fids with fewer rows than fids.
+var errGap = errors.New("fewer rows than fids")
+
+// readIntersectionParts reads the ranges ps side by side into one slice of rows; gaps
+// says whether the fids have gaps (they are then kept for each row). Without gaps, a
+// range that finds one is an error wrapping errGap.
+func readIntersectionParts(ctx context.Context, path string, ps []intersectionsPart, lo int64, gaps bool) (*rawIntersections, error) {
+	last := ps[len(ps)-1]
+	n := last.from + last.n
+	out := &rawIntersections{firstFID: lo, rows: make([]analysis.Intersection, n), label: make([]int32, n)}
+	if gaps {
+		out.fids = make([]int64, n)
+	}
+	var wg sync.WaitGroup
+	for i := range ps {
+		wg.Go(func() { ps[i].read(ctx, path, out) })
+	}
+	wg.Wait()
+	// The first error in file order, as reading the layer from its start would find it
+	// (parts run to their end when another fails), once it is known where rows go.
+	for _, p := range ps {
+		if errors.Is(p.err, errGap) {
+			return nil, p.err
+		}
+	}
+	for _, p := range ps {
+		if p.err != nil {
+			return nil, p.err
+		}
+	}
+	// One dictionary of labels: each part's codes into it.
 	index := map[string]int32{}
-	err := ogr.Query(ctx, path, intersectionsSQL, func(row map[string]any) error {
-		f := fieldReader{fields: row}
-		label := f.str("transect_id")
-		x := analysis.Intersection{Shoreline: int(f.int("shoreline_id")) - 1, Date: f.time("date"), Distance: f.num("distance_m"),
-			Point: orb.Point{f.num("x"), f.num("y")}}
-		if f.err == nil && (math.IsNaN(x.Point[0]) || math.IsNaN(x.Point[1])) {
-			f.err = errors.New("geometry none, want Point")
+	for _, p := range ps {
+		remap := make([]int32, len(p.labels))
+		for k, label := range p.labels {
+			remap[k] = out.labelCode(index, label)
 		}
-		if f.err != nil {
-			return fmt.Errorf("feature %d: %w", len(out.rows)+1, f.err) // fids count from 1 in file order
+		for i, k := range out.label[p.from : p.from+p.n] {
+			if k < 0 {
+				out.label[p.from+i] = out.labelCode(index, "") // NULL reads as ""
+			} else {
+				out.label[p.from+i] = remap[k]
+			}
 		}
-		k, ok := index[label]
-		if !ok {
-			k = int32(len(out.labels))
-			index[label] = k
-			out.labels = append(out.labels, label)
+	}
+	return out, nil
+}
+
+// labelCode returns the index of label in xs.labels, adding it if new.
+func (xs *rawIntersections) labelCode(index map[string]int32, label string) int32 {
+	k, ok := index[label]
+	if !ok {
+		k = int32(len(xs.labels))
+		index[label] = k
+		xs.labels = append(xs.labels, label)
+	}
+	return k
+}
+
+// read reads the rows of p into its rows of out, with labels coded by p.labels, and
+// leaves in p.err what went wrong. Values are read as fieldReader reads them: a NULL
+// label is "", a NULL shoreline_id 0, a NULL date the zero time, a NULL distance NaN.
+func (p *intersectionsPart) read(ctx context.Context, path string, out *rawIntersections) {
+	rows, label := out.rows[p.from:p.from+p.n], out.label[p.from:p.from+p.n]
+	var fids []int64
+	if out.fids != nil {
+		fids = out.fids[p.from : p.from+p.n]
+	}
+	at := 0
+	var dist []float64
+	err := ogr.QueryColumns(ctx, path, fmt.Sprintf(intersectionsSQL, p.lo, p.hi), func(c *ogr.Columns) error {
+		fid := c.FIDs()
+		fail := func(field string, err error) error {
+			return fmt.Errorf("feature %d: field %s: %w", fid[0], field, err)
 		}
-		out.label = append(out.label, k)
-		out.rows = append(out.rows, x)
+		codes, dict, _, err := c.Strings("transect_id")
+		if err != nil {
+			return fail("transect_id", err)
+		}
+		shoreline, _, err := c.Int64("shoreline_id")
+		if err != nil {
+			return fail("shoreline_id", err)
+		}
+		date, dateOK, err := c.Time("date")
+		if err != nil {
+			return fail("date", err)
+		}
+		if dist, err = reals(c, "distance_m", dist); err != nil {
+			return fail("distance_m", err)
+		}
+		x, _, errX := c.Float64("x")
+		y, _, errY := c.Float64("y")
+		nogeom, _, errG := c.Int64("nogeom")
+		if err := errors.Join(errX, errY, errG); err != nil {
+			return fmt.Errorf("feature %d: %w", fid[0], err)
+		}
+		if at+c.Len() > len(rows) {
+			return fmt.Errorf("more rows with fids %d to %d than counted: %w", p.lo, p.hi, ErrChanged)
+		}
+		for i := range c.Len() {
+			if nogeom[i] != 0 {
+				return fmt.Errorf("feature %d: geometry none, want Point", fid[i])
+			}
+			r := &rows[at+i]
+			r.Shoreline, r.Distance, r.Point = int(shoreline[i])-1, dist[i], orb.Point{x[i], y[i]}
+			if dateOK[i] {
+				r.Date = date[i].UTC()
+			}
+			label[at+i] = codes[i]
+		}
+		if fids != nil {
+			copy(fids[at:], fid)
+		}
+		at += c.Len()
+		p.labels = dict
 		return nil
 	})
-	return out, err
+	var ve *ogr.ValueError
+	if errors.As(err, &ve) {
+		err = fmt.Errorf("feature %d: field %s: %w", ve.FID, ve.Column, ve.Err)
+	}
+	if err == nil && at != len(rows) {
+		err = fmt.Errorf("%d rows with fids %d to %d, %d counted: %w", at, p.lo, p.hi, len(rows), ErrChanged)
+		if fids == nil {
+			err = fmt.Errorf("fids %d to %d: %w", p.lo, p.hi, errGap)
+		}
+	}
+	p.err = err
+}
+
+// reals returns a Real or Integer column of c as numbers, NULL as NaN, in buf if it is
+// needed (for integers) and large enough.
+func reals(c *ogr.Columns, name string, buf []float64) ([]float64, error) {
+	v, _, err := c.Float64(name)
+	if err == nil {
+		return v, nil
+	}
+	ints, ok, ierr := c.Int64(name)
+	if ierr != nil {
+		return nil, err
+	}
+	buf = buf[:0]
+	for i, n := range ints {
+		if ok[i] {
+			buf = append(buf, float64(n))
+		} else {
+			buf = append(buf, math.NaN())
+		}
+	}
+	return buf, nil
 }
 
 // resolve returns the intersections on ts, found by label, in the rows' slice.
@@ -570,7 +820,7 @@ func (xs *rawIntersections) resolve(ts []analysis.Transect) ([]analysis.Intersec
 	for i, k := range xs.label {
 		t := byLabel[k]
 		if t < 0 {
-			return nil, fmt.Errorf("feature %d: transect_id %q is not in the transects layer", i+1, xs.labels[k])
+			return nil, fmt.Errorf("feature %d: transect_id %q is not in the transects layer", xs.fid(i), xs.labels[k])
 		}
 		xs.rows[i].Transect = t
 	}

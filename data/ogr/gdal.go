@@ -149,12 +149,14 @@ static int tasi_create_field(OGRLayerH l, const char *name, OGRFieldType t, char
 	return tasi_end(e != OGRERR_NONE, "cannot create field", err);
 }
 
-// tasi_value is one attribute to write. kind: 0 NULL, 1 integer (i), 2 real (d),
-// 3 string (i is the offset of a NUL-terminated string in the arena), 4 date/time
-// (the parts, seconds in d).
+// tasi_value is one attribute written or read. kind: 0 NULL, 1 integer (i), 2 real (d),
+// 3 string (i is its offset in the arena: NUL-terminated when writing, len bytes when
+// reading), 4 date/time (the parts, seconds in d), -1 (reading) a date/time OGR
+// cannot split into parts.
 typedef struct {
 	int kind;
 	int year, month, day, hour, minute, tz;
+	int len;
 	long long i;
 	double d;
 } tasi_value;
@@ -195,6 +197,86 @@ static int tasi_write_feature(OGRLayerH l, OGRFeatureH f, const unsigned char *w
 		}
 	}
 	return tasi_end(OGR_L_CreateFeature(l, f) != OGRERR_NONE, "cannot insert feature", err);
+}
+
+// tasi_read_batch reads up to n features of l, each into nf values of vals (row by row,
+// field k read as kinds[k]: 1 integer, 2 real, 3 string, 4 date/time) and its FID into
+// fids, so that a batch of rows costs one cgo call. Strings are copied into arena, of
+// size cap, whose used length is returned in *used. A feature whose strings do not fit
+// is not read but left in *pending, where the next call starts (it must start with
+// *pending as this call left it). Returns the number of rows read, fewer than n at the
+// end of the layer or when the arena is full (then *pending is set), or -1 on error.
+static int tasi_read_batch(OGRLayerH l, OGRFeatureH *pending, const int *kinds, int nf,
+		tasi_value *vals, long long *fids, int n, char *arena, int cap, int *used, char **err) {
+	tasi_begin();
+	int rows = 0, at = 0;
+	while (rows < n) {
+		OGRFeatureH f = *pending;
+		*pending = NULL;
+		if (f == NULL) {
+			CPLErrorReset();
+			f = OGR_L_GetNextFeature(l);
+			if (f == NULL) {
+				if (CPLGetLastErrorType() >= CE_Failure) {
+					*used = at;
+					tasi_end(1, "cannot read feature", err);
+					return -1;
+				}
+				break;
+			}
+		}
+		tasi_value *row = vals + (long long)rows * nf;
+		int start = at, full = 0;
+		for (int k = 0; k < nf && !full; k++) {
+			tasi_value *v = &row[k];
+			if (!OGR_F_IsFieldSetAndNotNull(f, k)) {
+				v->kind = 0;
+				continue;
+			}
+			v->kind = kinds[k];
+			switch (kinds[k]) {
+			case 1:
+				v->i = OGR_F_GetFieldAsInteger64(f, k);
+				break;
+			case 2:
+				v->d = OGR_F_GetFieldAsDouble(f, k);
+				break;
+			case 3: {
+				const char *s = OGR_F_GetFieldAsString(f, k);
+				size_t len = strlen(s);
+				if (len > (size_t)(cap - at)) {
+					full = 1;
+					break;
+				}
+				memcpy(arena + at, s, len);
+				v->i = at;
+				v->len = (int)len;
+				at += (int)len;
+				break;
+			}
+			case 4: {
+				float sec = 0;
+				if (!OGR_F_GetFieldAsDateTimeEx(f, k, &v->year, &v->month, &v->day,
+						&v->hour, &v->minute, &sec, &v->tz)) {
+					v->kind = -1;
+				}
+				v->d = sec;
+				break;
+			}
+			}
+		}
+		if (full) {
+			at = start;
+			*pending = f;
+			break;
+		}
+		fids[rows] = OGR_F_GetFID(f);
+		OGR_F_Destroy(f);
+		rows++;
+	}
+	*used = at;
+	tasi_end(0, "", err);
+	return rows;
 }
 */
 import "C"
@@ -437,28 +519,14 @@ func (r *layerReader) values(m map[string]any) {
 	}
 }
 
-// fieldTime reads a Date or DateTime field. Dates are midnight UTC; date-times with
-// an unknown or "local" time zone are taken as UTC, those with an offset keep it.
+// fieldTime reads a Date or DateTime field as civilTime does.
 func fieldTime(h C.OGRFeatureH, i C.int, dateOnly bool) (time.Time, bool) {
 	var y, mo, d, hh, mi, tz C.int
 	var sec C.float
 	if C.OGR_F_GetFieldAsDateTimeEx(h, i, &y, &mo, &d, &hh, &mi, &sec, &tz) == 0 {
 		return time.Time{}, false
 	}
-	if day := time.Date(int(y), time.Month(mo), int(d), 0, 0, 0, 0, time.UTC); day.Day() != int(d) || day.Month() != time.Month(mo) {
-		return time.Time{}, false // no such day: time.Date would roll it into the next month
-	}
-	if dateOnly {
-		return time.Date(int(y), time.Month(mo), int(d), 0, 0, 0, 0, time.UTC), true
-	}
-	loc := time.UTC
-	if tz > 1 && tz != 100 {
-		loc = time.FixedZone("", (int(tz)-100)*15*60)
-	}
-	// OGR keeps seconds as a float32: round to the millisecond GeoPackage stores.
-	ms := int64(float64(sec)*1000 + 0.5)
-	return time.Date(int(y), time.Month(mo), int(d), int(hh), int(mi), 0, 0, loc).
-		Add(time.Duration(ms) * time.Millisecond), true
+	return civilTime(dateParts{int(y), int(mo), int(d), int(hh), int(mi), int(tz), float64(sec)}, dateOnly, nil)
 }
 
 // keepCRS makes r hand out geometry in the layer's own CRS, untransformed.
@@ -604,4 +672,106 @@ func (b *featureBuffer) close() {
 		C.OGR_F_Destroy(b.feature)
 		b.feature = nil
 	}
+}
+
+// batchReader reads the rows of a layerReader a batch at a time, one cgo call a batch
+// (tasi_read_batch), into buffers allocated once: per row, a value per field and the FID.
+// The buffers hold no Go pointers, as cgo requires of memory passed to C.
+type batchReader struct {
+	r     *layerReader
+	kinds []C.int // per field: 1 integer, 2 real, 3 string, 4 date/time
+	vals  []C.tasi_value
+	fids  []int64
+	arena []byte
+	rows  int // rows in the buffers
+	used  C.int
+	msg   *C.char
+}
+
+// Value kinds of tasi_value and batchReader.kinds.
+const (
+	kindBadDate = -1 // a date/time OGR cannot split into parts
+	kindNull    = 0
+	kindInt     = 1
+	kindReal    = 2
+	kindString  = 3
+	kindTime    = 4
+)
+
+// newBatchReader reads r in batches of up to rows rows with an arena of arena bytes for
+// their strings to start with, each field as kinds says.
+func newBatchReader(r *layerReader, kinds []int, rows, arena int) *batchReader {
+	b := &batchReader{
+		r:     r,
+		kinds: make([]C.int, len(kinds)+1), // one spare so &kinds[0] always exists
+		vals:  make([]C.tasi_value, max(rows*len(kinds), 1)),
+		fids:  make([]int64, rows),
+		arena: make([]byte, max(arena, 1)),
+	}
+	for k, kind := range kinds {
+		b.kinds[k] = C.int(kind)
+	}
+	return b
+}
+
+// read reads the next batch and returns its number of rows, 0 at the end. An arena too
+// small for a single row is grown until it holds it.
+func (b *batchReader) read() (int, error) {
+	nf := len(b.kinds) - 1
+	for {
+		n := C.tasi_read_batch(b.r.layer, &b.r.feature, &b.kinds[0], C.int(nf), &b.vals[0],
+			(*C.longlong)(unsafe.Pointer(unsafe.SliceData(b.fids))), C.int(len(b.fids)),
+			(*C.char)(unsafe.Pointer(unsafe.SliceData(b.arena))), C.int(len(b.arena)), &b.used, &b.msg)
+		if n < 0 {
+			b.rows = 0
+			return 0, cError(b.msg)
+		}
+		b.rows = int(n)
+		if n > 0 || b.r.feature == nil {
+			return b.rows, nil
+		}
+		if len(b.arena) >= 1<<30 { // C.int holds the next size no more
+			return 0, errors.New("a row's strings exceed 1 GiB")
+		}
+		b.arena = make([]byte, 2*len(b.arena))
+	}
+}
+
+// kind returns the kind of value k of row i of the batch: kindNull, the field's kind,
+// or kindBadDate.
+func (b *batchReader) kind(i, k int) int { return int(b.vals[i*(len(b.kinds)-1)+k].kind) }
+
+func (b *batchReader) int(i, k int) int64 { return int64(b.vals[i*(len(b.kinds)-1)+k].i) }
+
+func (b *batchReader) real(i, k int) float64 { return float64(b.vals[i*(len(b.kinds)-1)+k].d) }
+
+// bytes returns a string value as bytes in the arena, valid until the next read.
+func (b *batchReader) bytes(i, k int) []byte {
+	v := &b.vals[i*(len(b.kinds)-1)+k]
+	return b.arena[v.i : v.i+C.longlong(v.len)]
+}
+
+func (b *batchReader) date(i, k int) dateParts {
+	v := &b.vals[i*(len(b.kinds)-1)+k]
+	return dateParts{int(v.year), int(v.month), int(v.day), int(v.hour), int(v.minute), int(v.tz), float64(v.d)}
+}
+
+// columnKind returns how QueryColumns reads a field of fd's type: kindInt, kindReal,
+// kindString or kindTime (dateOnly for a Date), or kindNull for a type it does not
+// read; typeName is OGR's name for the type.
+func (fd fieldDefn) columnKind() (kind int, dateOnly bool, typeName string) {
+	typeName = C.GoString(C.OGR_GetFieldTypeName(fd.typ))
+	switch fd.typ {
+	case C.OFTInteger, C.OFTInteger64:
+		return kindInt, false, typeName
+	case C.OFTReal:
+		return kindReal, false, typeName
+	case C.OFTString:
+		return kindString, false, typeName
+	case C.OFTDate:
+		return kindTime, true, typeName
+	case C.OFTDateTime:
+		return kindTime, false, typeName
+	}
+	return kindNull, false, typeName
 }
