@@ -22,6 +22,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -65,7 +66,12 @@ const (
 
 // asset is one file ready to serve.
 type asset struct {
-	body, gz    []byte // gz is nil when compression does not pay
+	body []byte
+	// gzipped returns body gzipped, nil when compression does not pay; nil itself for a
+	// file not worth compressing. It compresses on the first request that needs it, not
+	// when the server starts: MapLibre alone takes a tenth of a second of CPU, which
+	// `tasi serve` would otherwise spend before it can answer (issue 12).
+	gzipped     func() []byte
 	contentType string
 	etag        string // quoted strong ETag of body
 }
@@ -142,11 +148,7 @@ func newHandler(fsys fs.FS) (*handler, error) {
 		if n == "index.html" {
 			b = bytes.ReplaceAll(b, []byte(versionToken), []byte("?v="+h.version))
 		}
-		a, err := newAsset(n, b)
-		if err != nil {
-			return nil, err
-		}
-		h.assets["/"+n] = a
+		h.assets["/"+n] = newAsset(n, b)
 	}
 	index, ok := h.assets["/index.html"]
 	if !ok {
@@ -156,27 +158,26 @@ func newHandler(fsys fs.FS) (*handler, error) {
 	return h, nil
 }
 
-func newAsset(name string, body []byte) (*asset, error) {
+func newAsset(name string, body []byte) *asset {
 	ct := contentType(name)
 	s := sha256.Sum256(body)
 	a := &asset{body: body, contentType: ct, etag: `"` + hex.EncodeToString(s[:])[:20] + `"`}
 	if compressible(ct) && len(body) > 1024 {
-		var buf bytes.Buffer
-		zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
-		if err != nil {
-			return nil, fmt.Errorf("gzip %s: %w", name, err)
-		}
-		if _, err := zw.Write(body); err != nil {
-			return nil, fmt.Errorf("gzip %s: %w", name, err)
-		}
-		if err := zw.Close(); err != nil {
-			return nil, fmt.Errorf("gzip %s: %w", name, err)
-		}
-		if buf.Len() < len(body)*9/10 {
-			a.gz = buf.Bytes()
-		}
+		a.gzipped = sync.OnceValue(func() []byte { return gzipBody(body) })
 	}
-	return a, nil
+	return a
+}
+
+// gzipBody returns body gzipped, or nil when that saves less than a tenth.
+func gzipBody(body []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression) // a valid level: no error
+	zw.Write(body)                                              // writes to a bytes.Buffer do not fail
+	zw.Close()
+	if buf.Len() >= len(body)*9/10 {
+		return nil
+	}
+	return buf.Bytes()
 }
 
 func compressible(ct string) bool {
@@ -208,10 +209,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		hdr.Set("Cache-Control", cacheRevalidate)
 	}
 	body, etag := a.body, a.etag
-	if a.gz != nil {
+	if gz := a.compressed(); gz != nil {
 		hdr.Add("Vary", "Accept-Encoding")
 		if acceptsGzip(r) {
-			body = a.gz
+			body = gz
 			etag = strings.TrimSuffix(a.etag, `"`) + `-gz"`
 			hdr.Set("Content-Encoding", "gzip")
 		}
@@ -219,6 +220,14 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("ETag", etag)
 	// ServeContent answers If-None-Match with 304 and handles HEAD and ranges.
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// compressed returns the asset gzipped, or nil when it is not worth it.
+func (a *asset) compressed() []byte {
+	if a.gzipped == nil {
+		return nil
+	}
+	return a.gzipped()
 }
 
 // versioned reports whether the request's URL names the current content of a static file
