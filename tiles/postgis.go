@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
+	"github.com/tasi-gis/tasi/internal/pgcancel"
 )
 
 // DefaultStatementTimeout bounds each tile query on the server unless
@@ -143,11 +144,20 @@ func (p *PostGIS) Tile(ctx context.Context, run int64, t maptile.Tile, layers []
 	// never leak into the pool's other users. ISO dates make date::text YYYY-MM-DD, which
 	// PostgreSQL writes in half the time of to_char.
 	var tile []byte
-	b := &pgx.Batch{}
-	b.Queue("SELECT set_config('statement_timeout', $1, true), set_config('DateStyle', 'ISO', true)",
-		strconv.FormatInt(timeout.Milliseconds(), 10))
-	b.Queue(query, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&tile) })
-	if err := p.pool.SendBatch(ctx, b).Close(); err != nil {
+	cut := func() error {
+		b := &pgx.Batch{}
+		b.Queue("SELECT set_config('statement_timeout', $1, true), set_config('DateStyle', 'ISO', true)",
+			strconv.FormatInt(timeout.Milliseconds(), 10))
+		b.Queue(query, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&tile) })
+		return p.pool.SendBatch(ctx, b).Close()
+	}
+	err := cut()
+	if pgcancel.Stray(ctx, err) {
+		// A cancel request meant for an earlier query of this pooled connection, such as
+		// one whose client hung up: the tile is cut again, once.
+		err = cut()
+	}
+	if err != nil {
 		// The server cancels a statement that runs out of time (statement_timeout, or
 		// the caller's context, which the pool turns into a cancel request): either way
 		// the tile took too long.

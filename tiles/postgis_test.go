@@ -357,3 +357,64 @@ func TestPostGISOutage(t *testing.T) {
 		t.Errorf("uncached tile after the database came back: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// TestPostGISStrayCancel cuts a tile whose statement is cancelled "due to user request"
+// while the caller still waits, as a cancel request meant for an earlier query of the
+// pooled connection does (package pgcancel): the tile is cut again, once. The layer's
+// Where calls a function that cancels its own backend until it has done so n times.
+func TestPostGISStrayCancel(t *testing.T) {
+	_, d := postgisSource(t)
+	ctx := context.Background()
+	pool := d.store.Pool()
+	for _, tc := range []struct {
+		name    string
+		cancels int
+		want    int64 // statements cancelled
+		wantErr bool
+	}{
+		{"cancelled once", 1, 1, false},
+		{"cancelled every time", 100, 2, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fn := fmt.Sprintf("public.tasi_cancel_%d_%d", tc.cancels, time.Now().UnixNano())
+			if _, err := pool.Exec(ctx, fmt.Sprintf(`CREATE SEQUENCE %[1]s_seq;
+				CREATE FUNCTION %[1]s() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+				BEGIN
+					IF (SELECT is_called AND last_value >= %[2]d FROM %[1]s_seq) THEN
+						RETURN true;
+					END IF;
+					PERFORM nextval('%[1]s_seq');
+					PERFORM pg_cancel_backend(pg_backend_pid());
+					PERFORM pg_sleep(5);
+					RETURN true;
+				END $$`, fn, tc.cancels)); err != nil {
+				t.Fatal(err)
+			}
+			var layers []Layer
+			for _, l := range DefaultLayers() {
+				if l.Name == "localities" {
+					l.PostGIS.Where = "(" + l.PostGIS.Where + ") AND " + fn + "()"
+					layers = append(layers, l)
+				}
+			}
+			src, err := NewPostGIS(pool, d.store.Schema(), layers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := src.Tile(ctx, d.run, maptile.New(6955, 4290, 13), []string{"localities"}) // Dili
+			var cancelled int64
+			if qerr := pool.QueryRow(ctx, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM "+fn+"_seq").Scan(&cancelled); qerr != nil {
+				t.Fatal(qerr)
+			}
+			switch {
+			case tc.wantErr && !errors.Is(err, context.DeadlineExceeded):
+				t.Errorf("%v, want context.DeadlineExceeded after the second cancel", err)
+			case !tc.wantErr && (err != nil || len(b) == 0):
+				t.Errorf("%d bytes, %v: want the tile, cut again", len(b), err)
+			}
+			if cancelled != tc.want {
+				t.Errorf("the tile's statement was cancelled %d times, want %d", cancelled, tc.want)
+			}
+		})
+	}
+}

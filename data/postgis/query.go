@@ -8,7 +8,6 @@ import (
 	"math"
 	"net"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +16,7 @@ import (
 	"github.com/paulmach/orb/project"
 	"github.com/tasi-gis/tasi/analysis"
 	"github.com/tasi-gis/tasi/data/results"
+	"github.com/tasi-gis/tasi/internal/pgcancel"
 	"github.com/tasi-gis/tasi/vector/utm"
 )
 
@@ -368,22 +368,15 @@ func resolveRun(ctx context.Context, tx pgx.Tx, ref results.RunRef) (int64, utm.
 // tasi's tables are missing.
 //
 // A query cancelled "due to user request" while ctx is still live was hit by a cancel
-// request meant for an earlier query of its pooled connection: pgx sends cancel requests
-// on a connection of their own and the server may deliver one after the connection has
-// been handed on, which a loaded machine makes likely (TestStatementTimeout saw it). The
-// read is tried once more; it is read-only, so that is safe.
+// request meant for an earlier query of its pooled connection (package pgcancel;
+// TestStatementTimeout saw it). The read is tried once more; it is read-only, so that is
+// safe.
 func (s *Store) read(ctx context.Context, f func(pgx.Tx) error) error {
 	err := s.readOnce(ctx, f)
-	if strayCancel(ctx, err) {
+	if pgcancel.Stray(ctx, err) {
 		err = s.readOnce(ctx, f)
 	}
 	return err
-}
-
-// strayCancel reports whether err is a cancellation by request that ctx did not ask for.
-func strayCancel(ctx context.Context, err error) bool {
-	var pgErr *pgconn.PgError
-	return ctx.Err() == nil && errors.As(err, &pgErr) && pgErr.Code == "57014" && strings.Contains(pgErr.Message, "user request")
 }
 
 // readOnce is one try of read.
