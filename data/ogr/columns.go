@@ -16,18 +16,18 @@ const (
 	batchArena = 64 << 10
 )
 
-// QueryColumns runs the SQL statement sql on the vector file at path, as Query does,
-// and calls fn with its rows a batch of a few thousand at a time, column by column, in
-// order. It reads a batch in one cgo call, with no allocation per row but for each
-// distinct string: for 500,000 rows of six columns it takes less than half the CPU
-// time of Query, most of the rest GDAL's and SQLite's. The columns must be of OGR types Integer, Integer64, Real, String, Date or
-// DateTime (an Integer of subtype Boolean reads as 0 and 1, where Query gives a bool);
-// any other is an error naming the column, and so is a date OGR holds but
-// no calendar has (2019-02-30), a *ValueError. The geometry of a statement selecting
-// a geometry column is not handed out, though OGR still decodes it: select what is
-// needed of it (ST_MinX(geom)...) instead. The Columns and the slices they hand out are reused for the next batch, so
-// fn must copy what it keeps, but for string dictionaries, which only grow. An error of
-// fn stops the query and is returned as it is.
+// QueryColumns runs the SQL statement sql on the vector file at path, as Query does, and
+// calls fn with its rows a batch of a few thousand at a time, column by column, in order.
+// It reads a batch in one cgo call, with no allocation per row but for each distinct
+// string: for 500,000 rows of six columns it takes less than half the CPU time of Query,
+// most of the rest GDAL's and SQLite's. The columns must be of OGR types Integer,
+// Integer64, Real, String, Date or DateTime (an Integer of subtype Boolean reads as 0 and
+// 1, where Query gives a bool); any other is an error naming the column, and so is a date
+// OGR holds but no calendar has (2019-02-30), a *ValueError. The geometry of a statement
+// selecting a geometry column is not handed out, though OGR still decodes it: select what
+// is needed of it (ST_MinX(geom)...) instead. The Columns and the slices they hand out are
+// reused for the next batch, so fn must copy what it keeps, but for string dictionaries,
+// which only grow. An error of fn stops the query and is returned as it is.
 //
 // With SQLite's SQL (a GeoPackage), OGR types an expression column by its value in the
 // first row: a NULL there makes the column a String. Give such expressions a value in
