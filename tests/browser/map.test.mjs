@@ -672,6 +672,30 @@ const idleIn = (page) => page.evaluate(() => new Promise((resolve, reject) => {
   if (map.loaded() && !map.isMoving()) done(); else map.once('idle', done);
 }));
 
+// framedAboveSheet waits for the map to settle and checks that the corners of bbox
+// ([w, s, e, n]) project inside the map canvas and above the top of the suco sheet.
+async function framedAboveSheet(p, bbox, how) {
+  await p.waitForFunction(() => !window.tasiMap.isMoving(), null, { timeout: 15_000 });
+  await idleIn(p);
+  const got = await p.evaluate((b) => {
+    const map = window.tasiMap;
+    const c = map.getCanvas().getBoundingClientRect();
+    const sheet = document.getElementById('panel').getBoundingClientRect();
+    const bottom = Math.min(c.bottom, sheet.top);
+    const corners = [[b[0], b[1]], [b[0], b[3]], [b[2], b[1]], [b[2], b[3]]].map((ll) => {
+      const q = map.project(ll);
+      return { x: c.left + q.x, y: c.top + q.y };
+    });
+    return { corners, area: { left: c.left, top: c.top, right: c.right, bottom }, sheetTop: sheet.top };
+  }, bbox);
+  const { area } = got;
+  const tol = 1;
+  for (const q of got.corners) {
+    assert.ok(q.x >= area.left - tol && q.x <= area.right + tol && q.y >= area.top - tol && q.y <= area.bottom + tol,
+      `after ${how}, the suco's bbox corner ${JSON.stringify(q)} is in the map above the sheet ${JSON.stringify(area)}`);
+  }
+}
+
 // Issue 13 as a planner meets it: a synthetic run says so; names and roads are drawn;
 // "Costa" is found and shown; a copied link opens the same map; the table sorts, filters
 // and downloads what it shows; a phone opens the panel on screen with 44 px targets; with
@@ -861,6 +885,9 @@ test('web map: search, links, table, phone, offline', { skip, timeout: 300_000 }
   await page3.waitForTimeout(300);
   const sheet = await page3.locator('#panel').boundingBox();
   assert.ok(sheet && sheet.y >= 0 && sheet.y < 844 - 150 && sheet.y + sheet.height <= 845, `the panel is on screen: ${JSON.stringify(sheet)}`);
+  // The map frames Costa in what the sheet leaves of it: its bbox's corners, projected,
+  // fall inside the map canvas and above the sheet.
+  await framedAboveSheet(page3, costa.bbox, 'a tap');
   const titleOnTop = await page3.evaluate(() => {
     const r = document.getElementById('panel-title').getBoundingClientRect();
     const hit = document.elementFromPoint(r.left + 5, r.top + r.height / 2);
@@ -883,6 +910,24 @@ test('web map: search, links, table, phone, offline', { skip, timeout: 300_000 }
   await page3.click('#menu-button');
   await page3.waitForTimeout(300);
   await shot('phone-menu.png', page3);
+  // Costa from the search, then from a link, on a map that starts over the whole country.
+  await page3.click('#menu-button');
+  await page3.click('#panel-close');
+  await page3.evaluate(() => window.tasiMap.jumpTo({ center: [125.9, -8.8], zoom: 7 }));
+  await page3.locator('#search-input').fill('Costa');
+  await page3.waitForFunction(() => document.getElementById('search').dataset.state === 'done', null, { timeout: 15_000 });
+  await page3.locator(`#search-results li[data-code="${costa.code}"]`).tap();
+  await page3.waitForFunction((pc) => document.getElementById('panel').dataset.pcode === pc, costa.code, { timeout: 15_000 });
+  await framedAboveSheet(page3, costa.bbox, 'the search');
+  await shot('phone-search.png', page3);
+  const page4 = await phone.newPage();
+  page4.on('pageerror', (e4) => problems.push(`page error (phone link): ${e4.message}`));
+  await page4.goto(`${proxy.url()}#suco=${costa.code}`, { waitUntil: 'domcontentloaded' });
+  await page4.waitForFunction(() => window.tasiReady !== undefined);
+  await ready(page4);
+  await page4.waitForFunction((pc) => document.getElementById('panel').dataset.pcode === pc, costa.code, { timeout: 30_000 });
+  await framedAboveSheet(page4, costa.bbox, 'a link');
+  await shot('phone-link.png', page4);
   await phone.close();
 
   // The server goes away: the page says so, with a retry; it comes back by itself.

@@ -62,6 +62,15 @@ const CLICK_TOLERANCE_PX = 5;
 
 const $ = (id) => document.getElementById(id);
 
+// transectBounds is the extent of the transects that have a position, or null.
+function transectBounds(transects) {
+  const pts = (transects || []).filter((t) => isNum(t.lon) && isNum(t.lat));
+  if (!pts.length) return null;
+  const b = new maplibregl.LngLatBounds();
+  for (const t of pts) b.extend([t.lon, t.lat]);
+  return b;
+}
+
 let resolveReady;
 let rejectReady;
 window.tasiReadyFlag = false;
@@ -816,13 +825,16 @@ class App {
     if (!map) return;
     const b = Array.isArray(r.bbox) && r.bbox.length === 4 ? r.bbox : null;
     const phone = window.matchMedia(PHONE).matches;
-    if (b && (b[2] - b[0] > 1e-4 || b[3] - b[1] > 1e-4) && r.level !== 'locality') {
+    const area = b && (b[2] - b[0] > 1e-4 || b[3] - b[1] > 1e-4) && r.level !== 'locality';
+    if (phone && area && r.level === 'suco' && r.code) {
+      // The sheet opens with the suco and shrinks the map: selectUnit frames it after.
+    } else if (area) {
       map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: phone ? 24 : 60, maxZoom: 14 });
     } else if (isNum(r.lon) && isNum(r.lat)) {
       map.flyTo({ center: [r.lon, r.lat], zoom: Math.max(map.getZoom(), 14) });
     }
     if (r.level === 'suco' && r.code) {
-      this.selectUnit(r.code, { push: true });
+      this.selectUnit(r.code, { push: true, bounds: area ? [[b[0], b[1]], [b[2], b[3]]] : null });
     } else if (r.level === 'municipality' && r.code && [...$('table-municipality').options].some((o) => o.value === r.code)) {
       $('table-municipality').value = r.code;
       this.table.render();
@@ -1038,14 +1050,18 @@ class App {
     }
   }
 
-  async selectUnit(pcode, { feature = null, fly = false, transectId = null, push = false } = {}) {
+  // selectUnit shows a unit in the panel. fly frames it on a desktop; on a phone the unit
+  // is always framed, once the sheet is open, in the part of the map left visible (bounds,
+  // the search result's bbox, else its polygons in the loaded tiles, else its transects).
+  async selectUnit(pcode, { feature = null, fly = false, transectId = null, push = false, bounds = null } = {}) {
     const seq = ++this.seq;
     this.pendingUnit = pcode;
     this.pendingTransect = transectId;
     const found = this.adminFeature(pcode);
     const props = feature?.properties ?? found?.properties ?? {};
+    const phone = window.matchMedia(PHONE).matches;
     this.setAdminSelected(pcode);
-    if (fly && found) this.map.fitBounds(found.bounds, { padding: 60, maxZoom: 12 });
+    if (fly && found && !phone) this.map.fitBounds(found.bounds, { padding: 60, maxZoom: 12 });
 
     $('unit-select').value = [...$('unit-select').options].some((o) => o.value === pcode) ? pcode : '';
     let unit;
@@ -1082,7 +1098,8 @@ class App {
     this.renderUnit();
     this.openSheet();
     this.status(this.t('selected_unit', { name: this.unit.name ?? pcode }));
-    if (fly && !found) this.flyToTransects(pcode, this.unit.transects || []);
+    if (phone) this.fitVisible(bounds ?? this.adminFeature(pcode)?.bounds ?? transectBounds(this.unit.transects));
+    else if (fly && !found) this.flyToTransects(pcode, this.unit.transects || []);
     const list = this.unit.transects || [];
     const want = transectId ?? null;
     if (want && list.some((t) => String(t.transect_id) === String(want))) {
@@ -1111,11 +1128,39 @@ class App {
   // flyToTransects frames a unit whose polygon is not in the loaded tiles (simplified away
   // at a low zoom, or far off screen) by its transects' positions.
   flyToTransects(pcode, transects) {
-    const pts = transects.filter((t) => isNum(t.lon) && isNum(t.lat));
-    if (!pts.length) return;
-    const b = new maplibregl.LngLatBounds();
-    for (const t of pts) b.extend([t.lon, t.lat]);
-    this.map.fitBounds(b, { padding: 80, maxZoom: 12 });
+    const b = transectBounds(transects);
+    if (b) this.map.fitBounds(b, { padding: 80, maxZoom: 12 });
+  }
+
+  // fitVisible frames bounds in the part of the map nothing covers: above the sheet where
+  // it lies over the map (on a phone it shrinks the map instead, so that part is 0), right
+  // of the drawer when it is open, below the legend, left of the zoom buttons and above the
+  // scale bar and the attribution. A map too small for all that keeps half the margins.
+  fitVisible(bounds) {
+    const map = this.map;
+    if (!map || !bounds) return;
+    const m = map.getContainer().getBoundingClientRect();
+    const box = (el) => {
+      const r = el && !el.hidden ? el.getBoundingClientRect() : null;
+      return r && r.width > 0 && r.height > 0 ? r : null;
+    };
+    const gap = 8;
+    const sheet = box($('panel'));
+    const drawer = $('controls').classList.contains('open') ? box($('controls')) : null;
+    const legend = box($('legend-box'));
+    const corner = (c) => box(map.getContainer().querySelector(`.maplibregl-ctrl-${c}`));
+    const zoom = corner('top-right');
+    const low = Math.max(0, ...['bottom-left', 'bottom-right'].map((c) => { const r = corner(c); return r ? m.bottom - r.top : 0; }));
+    const pad = {
+      top: Math.max(0, legend ? legend.bottom - m.top : 0) + gap,
+      bottom: Math.max(low, sheet ? m.bottom - sheet.top : 0) + gap,
+      left: Math.max(0, drawer ? drawer.right - m.left : 0) + gap,
+      right: Math.max(0, zoom ? m.right - zoom.left : 0) + gap,
+    };
+    for (let i = 0; i < 4 && (pad.top + pad.bottom > m.height - 40 || pad.left + pad.right > m.width - 40); i++) {
+      for (const k of Object.keys(pad)) pad[k] = Math.floor(pad[k] / 2);
+    }
+    map.fitBounds(bounds, { padding: pad, maxZoom: 14 });
   }
 
   clearSelection({ push = false } = {}) {
