@@ -930,6 +930,35 @@ test('web map: search, links, table, phone, offline', { skip, timeout: 300_000 }
   await shot('phone-link.png', page4);
   await phone.close();
 
+  // The table open on a short screen and on a phone, the attribution expanded: the legend,
+  // folded or open, never overlaps it.
+  for (const [width, height, mobile] of [[1280, 640, false], [390, 844, true]]) {
+    const ctx = await browser.newContext({ viewport: { width, height }, locale: 'en-GB', hasTouch: mobile, isMobile: mobile });
+    const p = await ctx.newPage();
+    p.on('pageerror', (e5) => problems.push(`page error (${width}×${height}): ${e5.message}`));
+    await p.goto(`${proxy.url()}#table=1`, { waitUntil: 'domcontentloaded' });
+    await p.waitForFunction(() => window.tasiReady !== undefined);
+    await ready(p);
+    assert.equal(await p.locator('#table-section').isVisible(), true, `the table is open at ${width}×${height}`);
+    const expanded = () => p.locator('.maplibregl-ctrl-attrib').evaluate((a) => a.classList.contains('maplibregl-compact-show'));
+    if (!(await expanded())) await p.click('.maplibregl-ctrl-attrib-button');
+    assert.equal(await expanded(), true, 'the attribution is expanded');
+    for (const open of [false, true]) {
+      if ((await p.locator('#legend-box').evaluate((d) => d.open)) !== open) await p.click('#legend-box summary');
+      const r = await p.evaluate(() => {
+        const box = (s) => { const b = document.querySelector(s).getBoundingClientRect(); return { left: b.left, top: b.top, right: b.right, bottom: b.bottom }; };
+        return { legend: box('#legend-box'), attribution: box('.maplibregl-ctrl-attrib'), text: box('.maplibregl-ctrl-attrib-inner'), map: box('#map') };
+      });
+      const { legend: l, attribution: a } = r;
+      const overlaps = l.left < a.right && l.right > a.left && l.top < a.bottom && l.bottom > a.top;
+      assert.equal(overlaps, false, `at ${width}×${height}, legend ${open ? 'open' : 'folded'}: the legend ${JSON.stringify(l)} is clear of the attribution ${JSON.stringify(a)}`);
+      assert.ok(r.text.bottom - r.text.top > 10 && a.top >= r.map.top && a.bottom <= r.map.bottom, `the attribution shows in the map: ${JSON.stringify(r)}`);
+      assert.ok(l.bottom - l.top >= 28, `the legend keeps its title: ${JSON.stringify(l)}`);
+      if (open) await shot(`attribution-${width}x${height}.png`, p);
+    }
+    await ctx.close();
+  }
+
   // The server goes away: the page says so, with a retry; it comes back by itself.
   expectFailures = true;
   await proxy.stop();
