@@ -480,8 +480,9 @@ async function checkAtRisk(page, run, first) {
 // the map (rendered features), list them with their households and kits, pop up on a
 // depot and link the same query as CSV and XLSX; the relocation switch must draw the
 // API's sites and say the elevation criterion was not applied; the labels follow the
-// language. Screenshots: artifacts/plans.png, plans-relocation.png, plans-tet.png (and
-// copies under PLANS_SCREENSHOTS, when set).
+// language; every coastal community with the InaSAFE profile asks for just that and shows
+// the API's coastal households. Screenshots: artifacts/plans.png, plans-relocation.png,
+// plans-tet.png, plans-coastal.png (and copies under PLANS_SCREENSHOTS, when set).
 test('web map: NFI depots and relocation sites match the plan API', { skip, timeout: 300_000 }, async (t) => {
   assert.ok(BASE, 'TASI_URL must be set under CI=true');
   await mkdir(ARTIFACTS, { recursive: true });
@@ -630,7 +631,54 @@ test('web map: NFI depots and relocation sites match the plan API', { skip, time
   await page.selectOption('#lang-select', 'pt');
   assert.equal(await page.locator('#plans-title').textContent(), 'Planos');
   assert.equal(await page.locator('#layer-relocation + span').textContent(), 'Locais de realojamento');
+  assert.equal(await page.locator('label[for="nfi-profile"]').textContent(), 'Necessidades a armazenar');
+  assert.equal(await page.locator('#nfi-demand option[value="coastal"]').textContent(), 'Todas as comunidades costeiras');
+  await page.selectOption('#lang-select', 'tet');
+  assert.equal(await page.locator('label[for="nfi-demand"]').textContent(), 'Uma-kain atu serbí');
+  assert.equal(await page.locator('#nfi-profile option[value="inasafe-minimum-needs"]').textContent(), 'Nesesidade mínima InaSAFE, ba ema ida semana ida');
   await page.selectOption('#lang-select', 'en');
+
+  // Every coastal community, stocked by InaSAFE's minimum needs: the request says so (no
+  // horizon), and the status and the list give the API's coastal households.
+  const asked = [];
+  const onRequest = (r) => { if (new URL(r.url()).pathname.endsWith('/api/v1/plan/nfi')) asked.push(new URL(r.url())); };
+  page.on('request', onRequest);
+  await page.selectOption('#nfi-demand', 'coastal');
+  await page.selectOption('#nfi-profile', 'inasafe-minimum-needs');
+  await page.click('#nfi-compute');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('nfi-status').dataset.state)
+    && !document.getElementById('nfi-compute').disabled, null, { timeout: 150_000 });
+  page.off('request', onRequest);
+  assert.equal(await status.getAttribute('data-state'), 'done', `coastal NFI plan: ${await status.textContent()}`);
+  assert.ok(asked.length >= 1, 'the form asked for a plan');
+  const q = asked[asked.length - 1].searchParams;
+  assert.equal(q.get('demand'), 'coastal');
+  assert.equal(q.get('profile'), 'inasafe-minimum-needs');
+  assert.equal(q.get('horizon'), null, 'no horizon for every coastal community');
+  const coastal = await api(`api/v1/plan/nfi?run=${run}&demand=coastal&profile=inasafe-minimum-needs&depots=3&objective=median&format=geojson`);
+  assert.equal(coastal.tasi.summary.profile, 'inasafe-minimum-needs');
+  assert.ok(coastal.tasi.summary.households > plan.tasi.summary.households, 'more households on the whole coast than at risk');
+  const cdepots = coastal.features.filter((f) => f.properties.kind === 'depot');
+  assert.match(await status.textContent(), new RegExp(`^${cdepots.length} depots serve ${whole(coastal.tasi.summary.households)} households of every coastal community; mean distance [0-9.]+ km\\.`));
+  const crows = await page.locator('#nfi-list li').evaluateAll((lis) => lis.map((li) => ({
+    id: li.dataset.depot, households: li.querySelector('.households').textContent, kits: li.querySelector('.kits').textContent,
+  })));
+  assert.deepEqual(crows, cdepots.map((f) => ({
+    id: f.properties.depot_id, households: `${whole(f.properties.households_served)} households`, kits: `${whole(f.properties.kits)} kits`,
+  })), 'the list is the coastal plan\'s depots');
+  const served = cdepots.reduce((sum, f) => sum + f.properties.households_served, 0);
+  assert.equal(served, coastal.tasi.summary.households, 'the depots serve every coastal household');
+  for (const id of ['#nfi-download-csv', '#nfi-download-xlsx']) {
+    const u = new URL(await page.locator(id).getAttribute('href'), BASE);
+    assert.equal(u.searchParams.get('demand'), 'coastal', id);
+    assert.equal(u.searchParams.get('profile'), 'inasafe-minimum-needs', id);
+    assert.equal(u.searchParams.get('horizon'), null, id);
+  }
+  const csvRes = await fetch(new URL(await page.locator('#nfi-download-csv').getAttribute('href'), BASE));
+  assert.equal(csvRes.status, 200);
+  assert.match((await csvRes.text()).split('\n')[0], /rice_kg/, 'the CSV stocks InaSAFE\'s items');
+  await page.locator('#plans-title').scrollIntoViewIfNeeded();
+  await shot('plans-coastal.png');
 
   assert.deepEqual(offsite, [], 'the page requests nothing from other hosts');
   assert.deepEqual(problems, [], 'no errors in the page');
@@ -698,9 +746,11 @@ async function framedAboveSheet(p, bbox, how) {
 
 // Issue 13 as a planner meets it: a synthetic run says so; names and roads are drawn;
 // "Costa" is found and shown; a copied link opens the same map; the table sorts, filters
-// and downloads what it shows; a phone opens the panel on screen with 44 px targets; with
-// the server gone the page says so and comes back by itself. Screenshots: banner.png,
-// search.png, restored.png, table.png, phone.png, offline.png, recovered.png.
+// and downloads what it shows; a phone opens the panel on screen with 44 px targets and
+// frames the suco above it; the expanded attribution keeps off the legend on short maps;
+// with the server gone the page says so and comes back by itself. Screenshots: banner.png,
+// search.png, restored.png, table.png, phone.png, phone-search.png, phone-link.png,
+// attribution-1280x640.png, attribution-390x844.png, offline.png, recovered.png.
 test('web map: search, links, table, phone, offline', { skip, timeout: 300_000 }, async (t) => {
   assert.ok(BASE, 'TASI_URL must be set under CI=true');
   await mkdir(ARTIFACTS, { recursive: true });

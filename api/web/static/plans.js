@@ -1,8 +1,9 @@
 // Plans on the map: where to keep NFI kits for the communities at risk by the selected
-// horizon (/api/v1/plan/nfi: depots sized by the kits they should stock, lines to the
-// communities each serves, a table and popups), and candidate relocation sites for the
-// communities at risk by the last horizon (/api/v1/plan/relocation: sites coloured by
-// choice, lines to their community, popups). Both are the files `tasi plan` writes, as
+// horizon, or for every coastal community, stocked by a needs profile (/api/v1/plan/nfi:
+// depots sized by the kits they should stock, lines to the communities each serves, a
+// table and popups), and candidate relocation sites for the communities at risk by the
+// last horizon (/api/v1/plan/relocation: sites coloured by choice, lines to their
+// community, popups). Both are the files `tasi plan` writes, as
 // GeoJSON; the download links ask the same query as CSV or XLSX.
 // Test hooks: #nfi-status has data-state (loading, done, error) and data-depots;
 // #reloc-status has data-state and data-count; window.tasiApp.plans is this object.
@@ -180,13 +181,17 @@ export class Plans {
   }
 
   // query is the NFI query of the form: k depots for the households at risk by the
-  // selected horizon, median or cover within the distance given.
+  // selected horizon (demand at-risk) or for every coastal community (coastal: no
+  // horizon), median or cover within the distance given, stocked by the needs profile.
   query() {
+    const demand = $('nfi-demand').value;
     const q = {
       run: this.app.run.id,
-      horizon: this.app.atRisk?.year,
+      demand,
+      horizon: demand === 'at-risk' ? this.app.atRisk?.year : undefined,
       depots: Math.round(Number($('nfi-depots').value)),
       objective: $('nfi-objective').value,
+      profile: $('nfi-profile').value,
     };
     if (q.objective === 'cover') q.max_distance = `${Number($('nfi-max-distance').value)}km`;
     return q;
@@ -246,7 +251,7 @@ export class Plans {
   nfiSummary() {
     const s = this.nfi?.body?.tasi?.summary || {};
     const i = this.app.i18n;
-    const lines = [this.t('nfi_summary', {
+    const lines = [this.t(this.nfi.query.demand === 'coastal' ? 'nfi_summary_coastal' : 'nfi_summary', {
       n: i.num(this.nfi.depots.length), households: i.num(s.households), year: this.nfi.query.horizon ?? '',
       mean: i.num(s.mean_distance_m / 1000, 1),
     })];
@@ -294,7 +299,7 @@ export class Plans {
     }
     const link = (format, file) => {
       const u = new URL('api/v1/plan/nfi', document.baseURI);
-      for (const [k, v] of Object.entries(this.nfi.query)) if (v !== undefined && v !== '') u.searchParams.set(k, String(v));
+      for (const [k, v] of Object.entries(this.nfi.query)) if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
       u.searchParams.set('format', format);
       if (file) u.searchParams.set('file', file);
       return u.href;
