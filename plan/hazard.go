@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/internal/overlay"
 	"github.com/tasi-gis/tasi/vector/linework"
 	"github.com/tasi-gis/tasi/vector/polyindex"
 )
@@ -227,8 +228,11 @@ func runPolygons(res *analysis.Result, f *Forecast, reach []float64, next []bool
 		}
 		return orb.MultiPolygon{{ring}}
 	}
-	// The ladder's rungs (today → landward on each transect) never cross; the triangles
-	// between consecutive rungs are simple, and their union is valid.
+	// The few zones that the ladder cannot draw as one simple polygon (a transect turned
+	// along the coast at a headland, where its neighbours lie ahead of it rather than beside
+	// it) are drawn as the union of their triangles by the overlay. The ladder's rungs
+	// (today → landward on each transect) never cross; the triangles between consecutive
+	// rungs are simple, and their union is valid; a triangle with no area is skipped.
 	n := len(run) + 2 // rungs: the left end, the run, the right end
 	todays := ring[:n]
 	lands := make([]orb.Point, n)
@@ -240,7 +244,7 @@ func runPolygons(res *analysis.Result, f *Forecast, reach []float64, next []bool
 		a, b, c, d := todays[k], todays[k+1], lands[k+1], lands[k]
 		tris = append(tris, orb.Polygon{{a, b, d, a}}, orb.Polygon{{b, c, d, b}})
 	}
-	mp, err := union(tris)
+	mp, err := overlay.Union(tris)
 	if err != nil || len(mp) == 0 {
 		return nil // no area the overlay can draw: the zone of this run is left out
 	}
@@ -253,7 +257,7 @@ func dissolve(mp orb.MultiPolygon) orb.MultiPolygon {
 	for i := range mp {
 		for j := i + 1; j < len(mp); j++ {
 			if mp[i].Bound().Intersects(mp[j].Bound()) {
-				if u, err := union(mp); err == nil {
+				if u, err := overlay.Union(mp); err == nil {
 					return u
 				}
 				return mp

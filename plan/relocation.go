@@ -13,8 +13,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/project"
-	"github.com/peterstace/simplefeatures/geom"
 	"github.com/tasi-gis/tasi/analysis"
+	"github.com/tasi-gis/tasi/internal/overlay"
 	"github.com/tasi-gis/tasi/raster"
 	"github.com/tasi-gis/tasi/vector/polyindex"
 	"github.com/tasi-gis/tasi/vector/utm"
@@ -716,47 +716,20 @@ func clipRing(b orb.Bound, r orb.Ring) orb.Ring {
 // safeLand is unit (UTM) minus every band-edge zone of the horizon that reaches it.
 func (r *relocator) safeLand(unit orb.MultiPolygon) (orb.MultiPolygon, error) {
 	ub := unit.Bound()
-	var cut []geom.Geometry
+	var cut []orb.MultiPolygon
 	for i, z := range r.zones {
 		if r.bound[i].Intersects(ub) {
-			cut = append(cut, sfMultiPolygon(z))
+			cut = append(cut, z)
 		}
 	}
 	if len(cut) == 0 {
 		return unit, nil
 	}
-	zones, err := geom.UnionMany(cut)
+	d, err := overlay.Difference(unit, cut...)
 	if err != nil {
-		return nil, fmt.Errorf("union of %d hazard zones: %w", len(cut), err)
+		return nil, fmt.Errorf("unit minus %d hazard zones: %w", len(cut), err)
 	}
-	d, err := geom.Difference(sfMultiPolygon(unit), zones)
-	if err != nil {
-		return nil, fmt.Errorf("unit minus hazard zones: %w", err)
-	}
-	return toOrb(d), nil
-}
-
-// sfMultiPolygon converts an orb MultiPolygon to simplefeatures, not validating it (the
-// overlay copes with what the admin layers hold).
-func sfMultiPolygon(mp orb.MultiPolygon) geom.Geometry {
-	polys := make([]geom.Polygon, 0, len(mp))
-	for _, p := range mp {
-		rings := make([]geom.LineString, 0, len(p))
-		for _, r := range p {
-			if len(r) < 4 {
-				continue
-			}
-			flat := make([]float64, 0, 2*len(r))
-			for _, v := range r {
-				flat = append(flat, v[0], v[1])
-			}
-			rings = append(rings, geom.NewLineString(geom.NewSequence(flat, geom.DimXY)))
-		}
-		if len(rings) > 0 {
-			polys = append(polys, geom.NewPolygon(rings))
-		}
-	}
-	return geom.NewMultiPolygon(polys).AsGeometry()
+	return d, nil
 }
 
 // fileCandidates takes the sites of the file that lie in unit u and outside every zone.
@@ -802,19 +775,13 @@ func (r *relocator) fileCandidates(u analysis.AdminUnit, uc *unitCandidates) {
 // touchesZone tells whether polygon mp (UTM) shares any point with a zone.
 func (r *relocator) touchesZone(mp orb.MultiPolygon) bool {
 	b := mp.Bound()
-	var sg geom.Geometry
+	var near []orb.MultiPolygon
 	for i, z := range r.zones {
-		if !r.bound[i].Intersects(b) {
-			continue
-		}
-		if sg.IsEmpty() {
-			sg = sfMultiPolygon(mp)
-		}
-		if geom.Intersects(sg, sfMultiPolygon(z)) {
-			return true
+		if r.bound[i].Intersects(b) {
+			near = append(near, z)
 		}
 	}
-	return false
+	return overlay.Intersects(mp, near...)
 }
 
 // demStats returns the mean elevation and mean slope (degrees, Horn) of the DEM cells

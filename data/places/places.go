@@ -4,7 +4,7 @@
 // lon/lat (orb.Point{lon, lat}).
 //
 // Postos and municipalities are not in the bundle as polygons: they are dissolved from
-// their sucos (simplefeatures' pure-Go union) to find their label points, and their
+// their sucos (internal/overlay's union, pure Go) to find their label points, and their
 // population is the sum of their sucos'. Dissolving and labelling take most of a second,
 // which tasi serve would spend before it listens, so the label points of the bundled
 // reference are made once by go generate into labels.csv (embedded); FromReference takes a
@@ -20,8 +20,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/simplify"
-	"github.com/peterstace/simplefeatures/geom"
 	"github.com/tasi-gis/tasi/data"
+	"github.com/tasi-gis/tasi/internal/overlay"
 	"github.com/tasi-gis/tasi/vector/polylabel"
 )
 
@@ -195,9 +195,9 @@ func fromReference(ref *data.Reference, table labelTable) ([]Place, []labelRow, 
 				for _, i := range g.members {
 					polys = append(polys, simplified(i)...)
 				}
-				dissolved, err := dissolve(polys)
+				dissolved, err := overlay.Union(polys)
 				if err != nil {
-					return nil, nil, fmt.Errorf("%s %s: %w", level.level, code, err)
+					return nil, nil, fmt.Errorf("%s %s: dissolve %d sucos: %w", level.level, code, len(g.members), err)
 				}
 				if pt, err = label(dissolved); err != nil {
 					return nil, nil, fmt.Errorf("%s %s: %w", level.level, code, err)
@@ -267,56 +267,4 @@ func label(mp orb.MultiPolygon) (orb.Point, error) {
 	}
 	pt, _ := polylabel.MultiPolygon(local, labelPrecision)
 	return orb.Point{c[0] + pt[0]/kx, c[1] + pt[1]/ky}, nil
-}
-
-// dissolve returns the union of polys, the sucos of one posto or municipality.
-func dissolve(polys []orb.Polygon) (orb.MultiPolygon, error) {
-	gs := make([]geom.Geometry, 0, len(polys))
-	for _, p := range polys {
-		rings := make([]geom.LineString, len(p))
-		for i, r := range p {
-			flat := make([]float64, 0, 2*len(r))
-			for _, v := range r {
-				flat = append(flat, v[0], v[1])
-			}
-			rings[i] = geom.NewLineString(geom.NewSequence(flat, geom.DimXY))
-		}
-		gs = append(gs, geom.NewPolygon(rings).AsGeometry())
-	}
-	u, err := geom.UnionMany(gs)
-	if err != nil {
-		return nil, fmt.Errorf("dissolve %d polygons: %w", len(gs), err)
-	}
-	var sp []geom.Polygon
-	switch u.Type() {
-	case geom.TypePolygon:
-		p, _ := u.AsPolygon()
-		sp = append(sp, p)
-	case geom.TypeMultiPolygon:
-		m, _ := u.AsMultiPolygon()
-		for i := range m.NumPolygons() {
-			sp = append(sp, m.PolygonN(i))
-		}
-	}
-	ring := func(l geom.LineString) orb.Ring {
-		s := l.Coordinates()
-		r := make(orb.Ring, s.Length())
-		for i := range r {
-			xy := s.GetXY(i)
-			r[i] = orb.Point{xy.X, xy.Y}
-		}
-		return r
-	}
-	out := make(orb.MultiPolygon, 0, len(sp))
-	for _, p := range sp {
-		if p.IsEmpty() {
-			continue
-		}
-		op := orb.Polygon{ring(p.ExteriorRing())}
-		for i := range p.NumInteriorRings() {
-			op = append(op, ring(p.InteriorRingN(i)))
-		}
-		out = append(out, op)
-	}
-	return out, nil
 }
