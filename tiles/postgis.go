@@ -73,7 +73,9 @@ func (p *PostGIS) table(name string) string { return pgx.Identifier{p.schema, na
 // package postgis calls latest.
 func (p *PostGIS) Latest(ctx context.Context) (Run, error) {
 	var id int64
-	err := p.pool.QueryRow(ctx, "SELECT id FROM "+p.table("runs")+" WHERE status = 'succeeded' ORDER BY write_finished DESC, id DESC LIMIT 1").Scan(&id)
+	err := pgcancel.Retry(ctx, func() error {
+		return p.pool.QueryRow(ctx, "SELECT id FROM "+p.table("runs")+" WHERE status = 'succeeded' ORDER BY write_finished DESC, id DESC LIMIT 1").Scan(&id)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Run{}, fmt.Errorf("latest run: %w: none has succeeded yet", ErrNoRun)
 	}
@@ -89,7 +91,8 @@ func (p *PostGIS) Run(ctx context.Context, id int64) (Run, error) {
 	r := Run{ID: id}
 	var finished *time.Time
 	var minX, minY, maxX, maxY *float64
-	err := p.pool.QueryRow(ctx, `
+	err := pgcancel.Retry(ctx, func() error {
+		return p.pool.QueryRow(ctx, `
 		WITH e AS (
 			SELECT ST_Extent(geom_3857_lo) AS b FROM `+p.table("admin_change")+` WHERE run_id = $1
 			UNION ALL SELECT ST_Extent(geom_3857) FROM `+p.table("transects")+` WHERE run_id = $1
@@ -97,7 +100,8 @@ func (p *PostGIS) Run(ctx context.Context, id int64) (Run, error) {
 		), b AS (SELECT ST_Extent(e.b) AS b FROM e)
 		SELECT r.write_finished, ST_XMin(b.b), ST_YMin(b.b), ST_XMax(b.b), ST_YMax(b.b)
 		FROM `+p.table("runs")+` r, b WHERE r.id = $1 AND r.status = 'succeeded'`, id).
-		Scan(&finished, &minX, &minY, &maxX, &maxY)
+			Scan(&finished, &minX, &minY, &maxX, &maxY)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Run{}, fmt.Errorf("run %d: %w", id, ErrNoRun)
 	}
@@ -151,13 +155,9 @@ func (p *PostGIS) Tile(ctx context.Context, run int64, t maptile.Tile, layers []
 		b.Queue(query, args...).QueryRow(func(row pgx.Row) error { return row.Scan(&tile) })
 		return p.pool.SendBatch(ctx, b).Close()
 	}
-	err := cut()
-	if pgcancel.Stray(ctx, err) {
-		// A cancel request meant for an earlier query of this pooled connection, such as
-		// one whose client hung up: the tile is cut again, once.
-		err = cut()
-	}
-	if err != nil {
+	// A cancel request meant for an earlier query of this pooled connection, such as one
+	// whose client hung up, has the tile cut again, once.
+	if err := pgcancel.Retry(ctx, cut); err != nil {
 		// The server cancels a statement that runs out of time (statement_timeout, or
 		// the caller's context, which the pool turns into a cancel request): either way
 		// the tile took too long.

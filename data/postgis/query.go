@@ -372,11 +372,7 @@ func resolveRun(ctx context.Context, tx pgx.Tx, ref results.RunRef) (int64, utm.
 // TestStatementTimeout saw it). The read is tried once more; it is read-only, so that is
 // safe.
 func (s *Store) read(ctx context.Context, f func(pgx.Tx) error) error {
-	err := s.readOnce(ctx, f)
-	if pgcancel.Stray(ctx, err) {
-		err = s.readOnce(ctx, f)
-	}
-	return err
+	return pgcancel.Retry(ctx, func() error { return s.readOnce(ctx, f) })
 }
 
 // readOnce is one try of read.

@@ -6,8 +6,8 @@
 // next query, which it then cancels "due to user request" although nobody asked. A
 // loaded server makes it likely: when a load test stops, its clients hang up on hundreds
 // of tile requests at once, and the next queries of those connections fail (issue 12's
-// probe saw two such 503s in 124,000 tiles). A read-only statement so cancelled can be
-// run again.
+// probe saw two such failures in 124,000 tiles). A read-only statement so cancelled can be
+// run again: Retry does, once.
 package pgcancel
 
 import (
@@ -24,4 +24,14 @@ import (
 func Stray(ctx context.Context, err error) bool {
 	var pgErr *pgconn.PgError
 	return ctx.Err() == nil && errors.As(err, &pgErr) && pgErr.Code == "57014" && strings.Contains(pgErr.Message, "user request")
+}
+
+// Retry runs the read-only statement(s) of f, and once more if a stray cancel request
+// (Stray) stopped them; it returns f's last error.
+func Retry(ctx context.Context, f func() error) error {
+	err := f()
+	if Stray(ctx, err) {
+		err = f()
+	}
+	return err
 }
