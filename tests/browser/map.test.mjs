@@ -62,6 +62,24 @@ const whole = (v) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 0 }
 // to a search result while the country's tiles are still loading).
 const tileAborted = (r) => r.failure()?.errorText === 'net::ERR_ABORTED' && new URL(r.url()).pathname.startsWith('/tiles/');
 
+// watch collects what goes wrong in page: page errors, console errors, failed requests
+// (but the tile requests MapLibre cancels) and HTTP errors, in problems; and the requests
+// to hosts other than BASE, in offsite. While quiet() is true, console errors and failed
+// requests are expected (the server is stopped) and not collected.
+function watch(page, { quiet = () => false } = {}) {
+  const problems = [];
+  const offsite = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !quiet()) problems.push(`console error: ${m.text()}`); });
+  page.on('requestfailed', (r) => { if (!quiet() && !tileAborted(r)) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== new URL(BASE).origin) offsite.push(r.url());
+  });
+  return { problems, offsite };
+}
+
 test('web map: suco panel and transect chart match the API', { skip, timeout: 240_000 }, async (t) => {
   assert.ok(BASE, 'TASI_URL must be set under CI=true');
   await mkdir(ARTIFACTS, { recursive: true });
@@ -72,16 +90,7 @@ test('web map: suco panel and transect chart match the API', { skip, timeout: 24
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
   const page = await context.newPage();
 
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('requestfailed', (r) => { if (!tileAborted(r)) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  const offsite = [];
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== new URL(BASE).origin) offsite.push(r.url());
-  });
+  const { problems, offsite } = watch(page);
 
   // Load and wait for the tiles of the latest run to render.
   await page.goto(BASE, { waitUntil: 'domcontentloaded' });
@@ -490,16 +499,7 @@ test('web map: NFI depots and relocation sites match the plan API', { skip, time
   t.after(() => browser.close());
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
   const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('requestfailed', (r) => { if (!tileAborted(r)) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
-  const offsite = [];
-  page.on('request', (r) => {
-    const u = new URL(r.url());
-    if (!['data:', 'blob:'].includes(u.protocol) && u.origin !== new URL(BASE).origin) offsite.push(r.url());
-  });
+  const { problems, offsite } = watch(page);
   const shot = async (name) => {
     await page.screenshot({ path: path.join(ARTIFACTS, name) });
     if (process.env.PLANS_SCREENSHOTS) await page.screenshot({ path: `${process.env.PLANS_SCREENSHOTS}-${name}` });
@@ -759,12 +759,8 @@ test('web map: search, links, table, phone, offline', { skip, timeout: 300_000 }
   t.after(async () => { await browser.close(); await proxy.stop().catch(() => {}); });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
   const page = await context.newPage();
-  const problems = [];
   let expectFailures = false;
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !expectFailures) problems.push(`console error: ${m.text()}`); });
-  page.on('requestfailed', (r) => { if (!expectFailures && !tileAborted(r)) problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  const { problems } = watch(page, { quiet: () => expectFailures });
   const shot = (name, p = page) => p.screenshot({ path: path.join(ARTIFACTS, name) });
   const ready = (p) => p.evaluate(() => window.tasiReady, null, { timeout: READY_TIMEOUT_MS });
 
