@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -215,13 +214,11 @@ func horizonParam(s string) (string, error) {
 // without the run's assessment.
 func atRiskQuery(r *http.Request) (atRiskRequest, error) {
 	var q atRiskRequest
-	v, err := url.ParseQuery(r.URL.RawQuery)
+	v, run, err := runQuery(r)
 	if err != nil {
-		return q, badRequestf("query string: %v", err)
-	}
-	if q.run, err = runRef("run", v.Get("run")); err != nil {
 		return q, err
 	}
+	q.run = run
 	if q.horizon, err = horizonParam(v.Get("horizon")); err != nil {
 		return q, err
 	}

@@ -38,6 +38,17 @@ func query(r *http.Request) (v url.Values, geo bool, err error) {
 	}
 }
 
+// runQuery parses the query string of a request about one run (the at-risk list and the
+// plans), a 400 when it is malformed, and reads its run parameter.
+func runQuery(r *http.Request) (url.Values, results.RunRef, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, 0, badRequestf("query string: %v", err)
+	}
+	run, err := runRef("run", v.Get("run"))
+	return v, run, err
+}
+
 // runRef reads a run: "latest" or a positive id.
 func runRef(param, v string) (results.RunRef, error) {
 	if v == "" || v == "latest" {

@@ -114,13 +114,11 @@ func planFormat(v url.Values) (export.Format, error) {
 // without the run's assessment: profiles are the bundled ones, named by profiles.
 func nfiQuery(r *http.Request, profiles []string) (nfiRequest, error) {
 	var q nfiRequest
-	v, err := url.ParseQuery(r.URL.RawQuery)
+	v, run, err := runQuery(r)
 	if err != nil {
-		return q, badRequestf("query string: %v", err)
-	}
-	if q.run, err = runRef("run", v.Get("run")); err != nil {
 		return q, err
 	}
+	q.run = run
 	switch d := strings.ToLower(strings.TrimSpace(v.Get("demand"))); d {
 	case "", "at-risk":
 		q.q.Demand = "at-risk"
@@ -191,13 +189,11 @@ type relocationRequest struct {
 
 func relocationQuery(r *http.Request) (relocationRequest, error) {
 	var q relocationRequest
-	v, err := url.ParseQuery(r.URL.RawQuery)
+	v, run, err := runQuery(r)
 	if err != nil {
-		return q, badRequestf("query string: %v", err)
-	}
-	if q.run, err = runRef("run", v.Get("run")); err != nil {
 		return q, err
 	}
+	q.run = run
 	q.q.Cell = plan.DefaultCell
 	if s := v.Get("cell"); s != "" {
 		c, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "m"), 64)
